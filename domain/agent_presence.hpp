@@ -1,0 +1,45 @@
+// Agent presence (contract section 3): which presence state an agent is in, and changing it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/caller.hpp"
+#include "domain/errc.hpp"
+#include "domain/transaction.hpp"
+
+namespace awa::domain {
+
+struct PresenceView {
+  std::string sys_id;
+  std::string name;
+  bool available = false;
+};
+
+struct ChannelView {
+  std::string sys_id;
+  std::string name;
+  bool available = false;
+};
+
+struct AgentView {
+  std::string sys_id;
+  PresenceView presence;
+  std::vector<ChannelView> channels;
+};
+
+// The presence state the agent is in; an agent with no presence record is Offline.
+PresenceView presence_of(const State& state, const SysId& agent);
+
+Outcome<AgentView> read_agent(const Transaction& tx, const Caller& caller, std::string_view user_id);
+Outcome<AgentView> set_agent_presence(Transaction& tx, SysIdGenerator& ids, const Caller& caller,
+                                      std::string_view user_id,
+                                      const std::optional<std::string>& presence_state_id);
+
+// Records `presence_state` as the agent's current state (no checks: callers validated both).
+void put_agent_presence(Transaction& tx, SysIdGenerator& ids, const SysId& agent,
+                        const SysId& presence_state);
+
+}  // namespace awa::domain

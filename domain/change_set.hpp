@@ -1,0 +1,21 @@
+// What one request changed: each record before and after. Written to the durable log as one
+// atomic batch; the before-images let a change whose write failed be taken back from memory.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "domain/record.hpp"
+
+namespace awa::domain {
+
+struct RecordChange {
+  Table table{};
+  SysId id;
+  std::optional<Record> before;  // absent: the record was created
+  std::optional<Record> after;   // absent: the record was deleted
+};
+
+using ChangeSet = std::vector<RecordChange>;
+
+}  // namespace awa::domain

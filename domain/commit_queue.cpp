@@ -1,0 +1,113 @@
+#include "domain/commit_queue.hpp"
+
+#include <algorithm>
+
+namespace awa::domain {
+
+CommitQueue::CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo)
+    : log_(log), sync_(sync), state_mutex_(state_mutex), undo_(std::move(undo)) {
+  writer_ = std::thread([this] { run(); });
+}
+
+CommitQueue::~CommitQueue() { stop(); }
+
+CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
+  std::lock_guard lock(mutex_);
+  const Ticket ticket = next_++;
+  queue_.push_back({ticket, std::move(changes)});
+  wake_.notify_one();
+  return ticket;
+}
+
+CommitQueue::Ticket CommitQueue::newest() const {
+  std::lock_guard lock(mutex_);
+  return next_ - 1;
+}
+
+std::error_code CommitQueue::failure_of(Ticket ticket) const {
+  for (const auto& range : failed_) {
+    if (ticket >= range.first && ticket <= range.last) return range.error;
+  }
+  return {};
+}
+
+void CommitQueue::when_durable(Ticket ticket, Completion done) {
+  std::unique_lock lock(mutex_);
+  if (ticket > resolved_) {
+    waiters_.emplace(ticket, std::move(done));
+    return;
+  }
+  const auto error = failure_of(ticket);
+  lock.unlock();
+  done(error);
+}
+
+void CommitQueue::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !writer_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+std::uint64_t CommitQueue::batches_written() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
+}
+
+void CommitQueue::run() {
+  std::vector<Pending> group;
+  std::vector<const ChangeSet*> sets;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is written
+      // Everything queued goes in one batch: under load, many requests share one write.
+      group.clear();
+      while (!queue_.empty()) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    sets.clear();
+    for (const auto& pending : group) sets.push_back(&pending.changes);
+    if (const std::error_code error = log_.write(sets, sync_)) fail_from(group, error);
+
+    std::vector<std::pair<Completion, std::error_code>> ready;
+    {
+      std::lock_guard lock(mutex_);
+      ++batches_;
+      resolved_ = std::max(resolved_, group.back().ticket);
+      const auto end = waiters_.upper_bound(resolved_);
+      for (auto it = waiters_.begin(); it != end; ++it) {
+        ready.emplace_back(std::move(it->second), failure_of(it->first));
+      }
+      waiters_.erase(waiters_.begin(), end);
+    }
+    for (auto& [done, error] : ready) done(error);
+  }
+}
+
+void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) {
+  // Lock order: state, then queue (the order enqueue is called in). Holding the state lock
+  // stops new changes from being applied on top of the ones being undone.
+  std::lock_guard state_lock(state_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    // Changes queued after the failed batch may build on it: they fail with it.
+    while (!queue_.empty()) {
+      group.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    failed_.push_back({group.front().ticket, group.back().ticket, error});
+  }
+  std::vector<ChangeSet> newest_first;
+  newest_first.reserve(group.size());
+  for (auto it = group.rbegin(); it != group.rend(); ++it) newest_first.push_back(std::move(it->changes));
+  undo_(newest_first);
+}
+
+}  // namespace awa::domain

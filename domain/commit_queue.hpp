@@ -1,0 +1,81 @@
+// The commit pipeline. Changes are applied to memory and queued under the instance lock, in one
+// order; a writer thread writes everything queued as one batch (one fsync for many requests under
+// --durability power: group commit) and then releases the responses that waited for it.
+// A response is sent only after the changes it saw are durable. If a write fails, that batch and
+// everything queued after it (which may depend on it) are undone in memory and answered as
+// failed, so nothing acknowledged is lost and nothing unacknowledged stays visible.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <span>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "domain/durable_log.hpp"
+
+namespace awa::domain {
+
+class CommitQueue {
+public:
+  using Ticket = std::uint64_t;
+  using Completion = std::function<void(std::error_code)>;
+  // Called with the instance lock held, with change sets newest first, to take them back.
+  using Undo = std::function<void(std::span<const ChangeSet>)>;
+
+  CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo);
+  ~CommitQueue();
+  CommitQueue(const CommitQueue&) = delete;
+  CommitQueue& operator=(const CommitQueue&) = delete;
+
+  // Caller holds the state mutex. Returns the ticket to wait for.
+  Ticket enqueue(ChangeSet changes);
+  // Caller holds the state mutex: the newest ticket, for a read that saw the state as it is.
+  Ticket newest() const;
+
+  // Runs `done` once every change up to `ticket` is durable (error_code{}) or failed. It runs on
+  // the writer thread, or on the calling thread when nothing is pending: keep it short.
+  void when_durable(Ticket ticket, Completion done);
+
+  // Writes what is queued and stops the writer. Idempotent.
+  void stop();
+
+  std::uint64_t batches_written() const;
+
+private:
+  struct Pending {
+    Ticket ticket;
+    ChangeSet changes;
+  };
+  struct FailedRange {
+    Ticket first, last;
+    std::error_code error;
+  };
+
+  void run();
+  void fail_from(std::vector<Pending>& group, std::error_code error);
+  std::error_code failure_of(Ticket ticket) const;
+
+  DurableLog& log_;
+  const bool sync_;
+  std::mutex& state_mutex_;
+  Undo undo_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  Ticket next_ = 1;        // the ticket the next change gets
+  Ticket resolved_ = 0;    // every ticket up to here is durable or failed
+  std::vector<FailedRange> failed_;
+  std::multimap<Ticket, Completion> waiters_;
+  std::uint64_t batches_ = 0;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace awa::domain

@@ -1,0 +1,30 @@
+// The ports the domain needs from storage, implemented by the persistence layer.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <system_error>
+
+#include "domain/change_set.hpp"
+
+namespace awa::domain {
+
+class DurableLog {
+public:
+  virtual ~DurableLog() = default;
+  // Writes every change set as one atomic batch. With `sync`, it survives power loss on return;
+  // without, it survives the process dying.
+  virtual std::error_code write(std::span<const ChangeSet* const> sets, bool sync) = 0;
+  // Calls `sink` with every stored record, at start-up.
+  virtual std::error_code load(const std::function<void(Record&&)>& sink) = 0;
+};
+
+// Hashes passwords (slowly, on purpose) and checks them against a stored hash.
+class PasswordHasher {
+public:
+  virtual ~PasswordHasher() = default;
+  virtual std::string hash(std::string_view password) const = 0;
+  virtual bool verify(std::string_view stored_hash, std::string_view password) const = 0;
+};
+
+}  // namespace awa::domain

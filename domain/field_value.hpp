@@ -1,0 +1,19 @@
+// Parsing of the scalar values the APIs take as text: booleans in all their platform forms
+// and whole numbers. JSON and XML bodies both reach the domain as text.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace awa::domain {
+
+// true/yes/1 and false/no/0, any case.
+std::optional<bool> parse_bool(std::string_view text);
+
+// A decimal integer, optionally signed; "30" and "30.0" both read as 30.
+std::optional<std::int64_t> parse_integer(std::string_view text);
+
+inline std::string_view bool_text(bool b) { return b ? "true" : "false"; }
+
+}  // namespace awa::domain

@@ -1,0 +1,90 @@
+// The instance: the whole state and every operation on it, the one door the server uses.
+// Each operation runs under one lock, applies its changes to memory, and queues them for the
+// durable log; its answer comes with a ticket the caller waits on before answering (see
+// CommitQueue). Slow work (password hashing) happens before the lock is taken.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "domain/agent_presence.hpp"
+#include "domain/caller.hpp"
+#include "domain/clock.hpp"
+#include "domain/commit_queue.hpp"
+#include "domain/durable_log.hpp"
+#include "domain/offer_request.hpp"
+#include "domain/state.hpp"
+#include "domain/table_service.hpp"
+
+namespace awa::domain {
+
+template <class T>
+struct Answer {
+  Outcome<T> outcome;
+  CommitQueue::Ticket ticket;  // wait for it before answering
+};
+
+// What authentication needs to know of a user.
+struct Credential {
+  SysId user;
+  std::string password_hash;
+  Roles roles;
+  std::uint64_t version;  // changes whenever the user record does
+};
+
+struct InitialData {
+  std::string admin_password;
+  bool demo = false;
+};
+
+class Instance {
+public:
+  Instance(const Clock& clock, DurableLog& log, const PasswordHasher& hasher, bool sync_writes);
+  ~Instance();
+
+  // Start-up: rebuild memory from the log, then seed a new data directory.
+  std::error_code load();
+  bool is_new() const;
+  // Seeds a new data directory; waits until the seed is durable.
+  std::error_code initialize(const InitialData& data);
+
+  Answer<OfferAccepted> offer(const Caller& caller, const OfferRequest& request);
+  Answer<AgentView> agent(const Caller& caller, std::string_view user_id);
+  Answer<AgentView> set_agent_presence(const Caller& caller, std::string_view user_id,
+                                       const std::optional<std::string>& presence_state_id);
+
+  Answer<std::vector<Record>> list(const Caller& caller, const ListRequest& request);
+  Answer<Record> get(const Caller& caller, std::string_view table, std::string_view sys_id);
+  Answer<Record> create(const Caller& caller, std::string_view table, FieldValues values);
+  Answer<Record> update(const Caller& caller, std::string_view table, std::string_view sys_id,
+                        FieldValues values);
+  Answer<bool> remove(const Caller& caller, std::string_view table, std::string_view sys_id);
+
+  // Active users only.
+  std::optional<Credential> credential(std::string_view user_name) const;
+  std::optional<Roles> current_roles(const SysId& user, std::uint64_t version) const;
+
+  void when_durable(CommitQueue::Ticket ticket, CommitQueue::Completion done) {
+    commits_.when_durable(ticket, std::move(done));
+  }
+  // Writes what is queued; later operations must not be called.
+  void stop() { commits_.stop(); }
+
+  std::size_t record_count() const;
+
+private:
+  template <class Rule>
+  auto run(Rule&& rule) -> Answer<typename decltype(rule(std::declval<Transaction&>()))::value_type>;
+  void hash_passwords(std::string_view table, FieldValues& values) const;
+
+  const Clock& clock_;
+  DurableLog& log_;
+  const PasswordHasher& hasher_;
+  mutable std::mutex mutex_;
+  State state_;
+  SysIdGenerator ids_;
+  CommitQueue commits_;
+};
+
+}  // namespace awa::domain

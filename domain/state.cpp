@@ -1,0 +1,139 @@
+#include "domain/state.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+namespace awa::domain {
+namespace {
+
+std::string_view number_prefix(Table table) { return table == Table::task ? "TASK" : "IMS"; }
+
+
+}  // namespace
+
+const Record* State::find(Table table, const SysId& id) const {
+  const auto& rows = tables_[index(table)];
+  const auto it = rows.find(id);
+  return it == rows.end() ? nullptr : &it->second;
+}
+
+const Record* State::find(Table table, std::string_view sys_id) const {
+  const auto id = SysId::parse(sys_id);
+  return id ? find(table, *id) : nullptr;
+}
+
+std::size_t State::size() const {
+  std::size_t n = 0;
+  for (const auto& rows : tables_) n += rows.size();
+  return n;
+}
+
+void State::put(Record record) {
+  auto& rows = tables_[index(record.table)];
+  auto it = rows.find(record.id);
+  if (it != rows.end()) {
+    unindex(it->second);
+    it->second = std::move(record);
+  } else {
+    it = rows.emplace(record.id, std::move(record)).first;
+  }
+  reindex(it->second);
+}
+
+void State::erase(Table table, const SysId& id) {
+  auto& rows = tables_[index(table)];
+  const auto it = rows.find(id);
+  if (it == rows.end()) return;
+  unindex(it->second);
+  if (table == Table::sys_user) credential_versions_[id] = ++credential_clock_;
+  rows.erase(it);
+}
+
+void State::apply(const RecordChange& change, bool forward) {
+  const auto& image = forward ? change.after : change.before;
+  if (image) {
+    put(*image);
+  } else {
+    erase(change.table, change.id);
+  }
+}
+
+const Record* State::find_unique(Table table, std::size_t field, std::string_view value) const {
+  const auto by_field = unique_.find({table, field});
+  if (by_field == unique_.end()) return nullptr;
+  const auto it = by_field->second.find(std::string(value));
+  return it == by_field->second.end() ? nullptr : find(table, it->second);
+}
+
+const Record* State::active_work_item(const SysId& document) const {
+  const auto it = active_work_item_.find(document);
+  return it == active_work_item_.end() ? nullptr : find(Table::awa_work_item, it->second);
+}
+
+std::uint64_t State::credential_version(const SysId& user) const {
+  const auto it = credential_versions_.find(user);
+  return it == credential_versions_.end() ? 0 : it->second;
+}
+
+std::string State::next_document_number(Table table) const {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%s%07llu", number_prefix(table).data(),
+                static_cast<unsigned long long>(
+                    std::max<std::uint64_t>(highest_number_[index(table)], 1000) + 1));
+  return buffer;
+}
+
+void State::unindex(const Record& record) {
+  const auto& fields = spec_of(record.table).fields;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    if (!fields[f].unique || record[f].empty()) continue;
+    auto& values = unique_[{record.table, f}];
+    const auto it = values.find(record[f]);
+    if (it != values.end() && it->second == record.id) values.erase(it);
+  }
+  if (record.table == Table::awa_work_item && record.is_true(work_item_field::active)) {
+    if (const auto document = SysId::parse(record[work_item_field::document_id])) {
+      const auto it = active_work_item_.find(*document);
+      if (it != active_work_item_.end() && it->second == record.id) active_work_item_.erase(it);
+    }
+  }
+}
+
+void State::reindex(const Record& record) {
+  const auto& fields = spec_of(record.table).fields;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    if (fields[f].unique && !record[f].empty()) unique_[{record.table, f}][record[f]] = record.id;
+  }
+  switch (record.table) {
+    case Table::awa_work_item:
+      if (record.is_true(work_item_field::active)) {
+        if (const auto document = SysId::parse(record[work_item_field::document_id])) {
+          active_work_item_[*document] = record.id;
+        }
+      }
+      break;
+    case Table::sys_user:
+      credential_versions_[record.id] = ++credential_clock_;
+      break;
+    case Table::interaction:
+    case Table::task: {
+      // Track the highest number of our own form so new documents never reuse one.
+      const std::string_view number = record[document_field::number];
+      const auto prefix = number_prefix(record.table);
+      if (number.substr(0, prefix.size()) == prefix) {
+        std::uint64_t value = 0;
+        const auto digits = number.substr(prefix.size());
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (ec == std::errc{} && end == digits.data() + digits.size()) {
+          auto& highest = highest_number_[index(record.table)];
+          highest = std::max(highest, value);
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace awa::domain

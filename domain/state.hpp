@@ -1,0 +1,56 @@
+// The in-memory state: every table's records and the indexes the rules need
+// (unique fields, a document's active work item, a user's credential version).
+// Not thread-safe: the instance serialises access.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "domain/change_set.hpp"
+
+namespace awa::domain {
+
+class State {
+public:
+  using Rows = std::map<SysId, Record>;  // ordered, so listings and paging are stable
+
+  const Record* find(Table table, const SysId& id) const;
+  const Record* find(Table table, std::string_view sys_id) const;
+  const Rows& rows(Table table) const { return tables_[index(table)]; }
+  std::size_t size() const;
+
+  // Inserts or replaces a record, or removes one; keeps every index in step.
+  void put(Record record);
+  void erase(Table table, const SysId& id);
+  // Makes the state hold `change.after` (forward) or `change.before` (undo).
+  void apply(const RecordChange& change, bool forward);
+
+  // The record whose unique `field` holds `value`, if any.
+  const Record* find_unique(Table table, std::size_t field, std::string_view value) const;
+  // The document's active work item, if any.
+  const Record* active_work_item(const SysId& document) const;
+  // Bumped on every change to the user: credentials cached under an older version are stale.
+  std::uint64_t credential_version(const SysId& user) const;
+  // The next number for a new document of `table` (IMS0001001, TASK0001001, ...).
+  std::string next_document_number(Table table) const;
+
+private:
+  static std::size_t index(Table t) { return static_cast<std::size_t>(t); }
+  void unindex(const Record& record);
+  void reindex(const Record& record);
+
+  std::array<Rows, kTableCount> tables_;
+  // (table, field) -> value -> record, for fields declared unique.
+  std::map<std::pair<Table, std::size_t>, std::unordered_map<std::string, SysId>> unique_;
+  std::unordered_map<SysId, SysId> active_work_item_;  // document -> work item
+  std::unordered_map<SysId, std::uint64_t> credential_versions_;
+  std::uint64_t credential_clock_ = 0;
+  std::array<std::uint64_t, kTableCount> highest_number_{};
+};
+
+}  // namespace awa::domain

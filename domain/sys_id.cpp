@@ -1,0 +1,69 @@
+#include "domain/sys_id.hpp"
+
+#include <random>
+
+namespace awa::domain {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// xoroshiro128+ : fast, and seeded from the OS so ids do not repeat across runs.
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+}  // namespace
+
+std::optional<SysId> SysId::parse(std::string_view text) {
+  if (text.size() != 32) return std::nullopt;
+  SysId id;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const int hi = hex_value(text[2 * i]);
+    const int lo = hex_value(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    id.bytes_[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return id;
+}
+
+SysId SysId::from_bytes(const std::array<std::uint8_t, 16>& bytes) {
+  SysId id;
+  id.bytes_ = bytes;
+  return id;
+}
+
+std::string SysId::str() const {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (std::size_t i = 0; i < 16; ++i) {
+    out[2 * i] = digits[bytes_[i] >> 4];
+    out[2 * i + 1] = digits[bytes_[i] & 0xf];
+  }
+  return out;
+}
+
+SysIdGenerator::SysIdGenerator() {
+  std::random_device device;
+  state_[0] = (std::uint64_t{device()} << 32) | device();
+  state_[1] = (std::uint64_t{device()} << 32) | device();
+  if (state_[0] == 0 && state_[1] == 0) state_[1] = 1;
+}
+
+SysId SysIdGenerator::next() {
+  std::array<std::uint8_t, 16> bytes{};
+  for (int half = 0; half < 2; ++half) {
+    const std::uint64_t s0 = state_[0];
+    std::uint64_t s1 = state_[1];
+    const std::uint64_t value = s0 + s1;
+    s1 ^= s0;
+    state_[0] = rotl(s0, 24) ^ s1 ^ (s1 << 16);
+    state_[1] = rotl(s1, 37);
+    for (int i = 0; i < 8; ++i) bytes[half * 8 + i] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
+  return SysId::from_bytes(bytes);
+}
+
+}  // namespace awa::domain

@@ -1,0 +1,57 @@
+// SysId: the platform's 32-hex-digit record identifier, held as 16 bytes.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace awa::domain {
+
+class SysId {
+public:
+  SysId() = default;
+
+  // Accepts exactly 32 hex digits (either case); anything else is not a sys_id.
+  static std::optional<SysId> parse(std::string_view text);
+  static SysId from_bytes(const std::array<std::uint8_t, 16>& bytes);
+
+  std::string str() const;  // 32 lowercase hex digits
+  const std::array<std::uint8_t, 16>& bytes() const { return bytes_; }
+  bool empty() const { return *this == SysId{}; }
+
+  friend bool operator==(const SysId&, const SysId&) = default;
+  friend auto operator<=>(const SysId&, const SysId&) = default;
+
+private:
+  std::array<std::uint8_t, 16> bytes_{};
+};
+
+// Generates random sys_ids; not thread-safe (callers hold the instance lock).
+class SysIdGenerator {
+public:
+  SysIdGenerator();
+  SysId next();
+
+private:
+  std::uint64_t state_[2];
+};
+
+}  // namespace awa::domain
+
+template <>
+struct std::hash<awa::domain::SysId> {
+  std::size_t operator()(const awa::domain::SysId& id) const noexcept {
+    // The bytes are random already; fold them rather than hashing again.
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    for (int i = 0; i < 8; ++i) {
+      a = (a << 8) | id.bytes()[i];
+      b = (b << 8) | id.bytes()[i + 8];
+    }
+    return static_cast<std::size_t>(a ^ (b * 0x9e3779b97f4a7c15ULL));
+  }
+};

@@ -1,0 +1,43 @@
+// The Table API subset of contract section 6: list, get, create, update and delete records,
+// with the platform's checks on roles, tables, fields and values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/caller.hpp"
+#include "domain/errc.hpp"
+#include "domain/transaction.hpp"
+
+namespace awa::domain {
+
+// Field name -> value as the caller sent it; unknown names are ignored, as on the platform.
+using FieldValues = std::vector<std::pair<std::string, std::string>>;
+
+struct ListRequest {
+  std::string table;
+  std::optional<std::string> query;   // sysparm_query: field=value terms joined by ^
+  std::optional<std::string> limit;   // sysparm_limit
+  std::optional<std::string> offset;  // sysparm_offset
+};
+
+inline constexpr std::size_t kDefaultListLimit = 10000;
+
+Outcome<std::vector<Record>> list_records(const Transaction& tx, const Caller& caller,
+                                          const ListRequest& request);
+Outcome<Record> get_record(const Transaction& tx, const Caller& caller, std::string_view table,
+                           std::string_view sys_id);
+// `values` holds password fields already hashed (hashing is slow: done before the lock).
+Outcome<Record> create_record(Transaction& tx, SysIdGenerator& ids, const Caller& caller,
+                              std::string_view table, const FieldValues& values);
+Outcome<Record> update_record(Transaction& tx, const Caller& caller, std::string_view table,
+                              std::string_view sys_id, const FieldValues& values);
+Outcome<bool> delete_record(Transaction& tx, const Caller& caller, std::string_view table,
+                            std::string_view sys_id);
+
+// The table's writable fields whose values must be hashed before create/update.
+bool is_password_field(Table table, std::string_view field);
+
+}  // namespace awa::domain

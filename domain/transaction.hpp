@@ -1,0 +1,60 @@
+// One request's changes to the state. Changes apply at once (later reads in the same request see
+// them) and are recorded with their before-images; a transaction that is not committed undoes
+// them all, so a request that fails half-way leaves nothing behind.
+#pragma once
+
+#include <utility>
+
+#include "domain/change_set.hpp"
+#include "domain/clock.hpp"
+#include "domain/state.hpp"
+#include "domain/time_format.hpp"
+
+namespace awa::domain {
+
+class Transaction {
+public:
+  Transaction(State& state, TimePoint now) : state_(state), now_(now) {}
+  ~Transaction() {
+    for (auto it = changes_.rbegin(); it != changes_.rend(); ++it) state_.apply(*it, false);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  const State& state() const { return state_; }
+  TimePoint now() const { return now_; }
+
+  // Writes `record`, stamping sys_updated_on (and sys_created_on when new).
+  void put(Record record) {
+    const Record* before = state_.find(record.table, record.id);
+    const std::string stamp = format_table_time(now_);
+    record[kSysUpdatedOn] = stamp;
+    if (before == nullptr) {
+      record[kSysCreatedOn] = stamp;
+    } else {
+      record[kSysCreatedOn] = (*before)[kSysCreatedOn];
+    }
+    RecordChange change{record.table, record.id,
+                        before ? std::optional<Record>(*before) : std::nullopt, std::move(record)};
+    state_.apply(change, true);
+    changes_.push_back(std::move(change));
+  }
+
+  void erase(Table table, const SysId& id) {
+    const Record* before = state_.find(table, id);
+    if (before == nullptr) return;
+    RecordChange change{table, id, *before, std::nullopt};
+    state_.apply(change, true);
+    changes_.push_back(std::move(change));
+  }
+
+  // Keeps the changes: the caller queues them for the durable log.
+  ChangeSet commit() { return std::exchange(changes_, {}); }
+
+private:
+  State& state_;
+  TimePoint now_;
+  ChangeSet changes_;
+};
+
+}  // namespace awa::domain
