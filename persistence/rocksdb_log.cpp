@@ -1,0 +1,98 @@
+#include "persistence/rocksdb_log.hpp"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <stdexcept>
+
+#include "persistence/record_codec.hpp"
+
+namespace awa::persistence {
+namespace {
+
+class RocksdbCategory final : public std::error_category {
+public:
+  const char* name() const noexcept override { return "rocksdb"; }
+  std::string message(int code) const override {
+    switch (static_cast<rocksdb::Status::Code>(code)) {
+      case rocksdb::Status::kCorruption: return "corruption";
+      case rocksdb::Status::kIOError: return "I/O error";
+      case rocksdb::Status::kNotSupported: return "not supported";
+      case rocksdb::Status::kInvalidArgument: return "invalid argument";
+      case rocksdb::Status::kBusy: return "busy";
+      case rocksdb::Status::kTimedOut: return "timed out";
+      case rocksdb::Status::kAborted: return "aborted";
+      default: return "rocksdb error " + std::to_string(code);
+    }
+  }
+};
+
+std::error_code to_error(const rocksdb::Status& status) {
+  if (status.ok()) return {};
+  return {static_cast<int>(status.code()), rocksdb_category()};
+}
+
+}  // namespace
+
+const std::error_category& rocksdb_category() {
+  static const RocksdbCategory category;
+  return category;
+}
+
+RocksdbLog::RocksdbLog(const RocksdbOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.write_buffer_size = options.write_buffer_bytes;
+  db_options.max_write_buffer_number = 2;
+  db_options.max_background_jobs = 2;
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+
+  rocksdb::DB* db = nullptr;
+  const auto status = rocksdb::DB::Open(db_options, options.directory.string(), &db);
+  if (!status.ok()) {
+    throw std::runtime_error("cannot open the data directory " + options.directory.string() +
+                             ": " + status.ToString());
+  }
+  db_.reset(db);
+}
+
+RocksdbLog::~RocksdbLog() { close(); }
+
+void RocksdbLog::close() {
+  if (!db_) return;
+  db_->FlushWAL(true);
+  db_->Close();
+  db_.reset();
+}
+
+std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets, bool sync) {
+  rocksdb::WriteBatch batch;
+  for (const domain::ChangeSet* set : sets) {
+    for (const auto& change : *set) {
+      const std::string key = encode_key(change.table, change.id);
+      const auto status = change.after ? batch.Put(key, encode_value(*change.after))
+                                       : batch.Delete(key);
+      if (!status.ok()) return to_error(status);
+    }
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = sync;
+  return to_error(db_->Write(write_options, &batch));
+}
+
+std::error_code RocksdbLog::load(const std::function<void(domain::Record&&)>& sink) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions{}));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto record = decode(std::string_view(it->key().data(), it->key().size()),
+                         std::string_view(it->value().data(), it->value().size()));
+    if (!record) return to_error(rocksdb::Status::Corruption("undecodable record"));
+    sink(std::move(*record));
+  }
+  return to_error(it->status());
+}
+
+}  // namespace awa::persistence

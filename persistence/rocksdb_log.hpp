@@ -1,0 +1,41 @@
+// The durable log on RocksDB: every change set is one WriteBatch; `sync` fsyncs the WAL.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "domain/durable_log.hpp"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace awa::persistence {
+
+struct RocksdbOptions {
+  std::filesystem::path directory;
+  std::size_t write_buffer_bytes = 8u << 20;  // small: edge boxes
+  std::size_t block_cache_bytes = 8u << 20;
+};
+
+class RocksdbLog final : public domain::DurableLog {
+public:
+  // Opens (creating if needed) the database; throws std::runtime_error when it cannot.
+  explicit RocksdbLog(const RocksdbOptions& options);
+  ~RocksdbLog() override;
+
+  std::error_code write(std::span<const domain::ChangeSet* const> sets, bool sync) override;
+  std::error_code load(const std::function<void(domain::Record&&)>& sink) override;
+
+  // Flushes and closes; also done by the destructor.
+  void close();
+
+private:
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+// Errors from RocksDB, as error codes.
+const std::error_category& rocksdb_category();
+
+}  // namespace awa::persistence
