@@ -1,0 +1,37 @@
+// The REST API: content negotiation, Basic auth, routing of both URL forms, and the handlers
+// that turn HTTP requests into domain calls and domain answers into the platform's bodies.
+// A response is released only when the changes it saw are durable.
+#pragma once
+
+#include <functional>
+
+#include "domain/instance.hpp"
+#include "server/basic_auth.hpp"
+#include "server/http_message.hpp"
+
+namespace awa::server {
+
+class Api {
+public:
+  using Respond = std::function<void(HttpResponse)>;
+  // Runs slow work (password hashing) away from the I/O threads.
+  using Offload = std::function<void(std::function<void()>)>;
+
+  Api(domain::Instance& instance, Authenticator& authenticator, Offload offload);
+
+  // Calls `respond` exactly once, possibly on another thread.
+  void handle(HttpRequest request, Respond respond);
+
+  // The platform's error envelope with `status`: for errors found before the API (bad HTTP).
+  static HttpResponse error_response(unsigned status, std::string_view message,
+                                     std::optional<std::string_view> detail = {});
+
+private:
+  void dispatch(const HttpRequest& request, const domain::Caller& caller, Respond respond);
+
+  domain::Instance& instance_;
+  Authenticator& authenticator_;
+  Offload offload_;
+};
+
+}  // namespace awa::server

@@ -1,0 +1,95 @@
+#include "server/basic_auth.hpp"
+
+#include <sodium.h>
+
+#include <cstring>
+
+namespace awa::server {
+
+std::optional<BasicCredentials> parse_basic_authorization(std::string_view header) {
+  constexpr std::string_view scheme = "basic ";
+  if (header.size() <= scheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    const char c = header[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[i]) {
+      return std::nullopt;
+    }
+  }
+  std::string_view encoded = header.substr(scheme.size());
+  while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
+  while (!encoded.empty() && encoded.back() == ' ') encoded.remove_suffix(1);
+  if (encoded.empty() || encoded.size() > 4096) return std::nullopt;
+
+  std::string decoded(encoded.size(), '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(),
+                        encoded.data(), encoded.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != encoded.data() + encoded.size()) {
+    return std::nullopt;
+  }
+  decoded.resize(length);
+  const auto colon = decoded.find(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  return BasicCredentials{decoded.substr(0, colon), decoded.substr(colon + 1)};
+}
+
+Authenticator::Authenticator(const domain::Instance& instance,
+                             const domain::PasswordHasher& hasher, std::size_t cache_capacity)
+    : instance_(instance), hasher_(hasher), capacity_(cache_capacity) {
+  randombytes_buf(secret_.data(), secret_.size());
+  // Verified against when the user does not exist, so that costs a hash too.
+  dummy_hash_ = hasher_.hash("no such user: a password nobody has");
+}
+
+std::size_t Authenticator::KeyHash::operator()(const Key& k) const noexcept {
+  std::size_t h;
+  std::memcpy(&h, k.data(), sizeof h);  // already a keyed hash
+  return h;
+}
+
+Authenticator::Key Authenticator::key_of(std::string_view authorization) const {
+  Key key;
+  crypto_generichash(key.data(), key.size(),
+                     reinterpret_cast<const unsigned char*>(authorization.data()),
+                     authorization.size(), secret_.data(), secret_.size());
+  return key;
+}
+
+std::optional<domain::Caller> Authenticator::cached(std::string_view authorization) const {
+  const Key key = key_of(authorization);
+  Entry entry;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = cache_.find(key);
+    if (it == cache_.end()) return std::nullopt;
+    entry = it->second;
+  }
+  const auto roles = instance_.current_roles(entry.user, entry.version);
+  if (!roles) {
+    std::lock_guard lock(mutex_);
+    cache_.erase(key);
+    return std::nullopt;
+  }
+  return domain::Caller{entry.user, *roles};
+}
+
+std::optional<domain::Caller> Authenticator::verify(std::string_view authorization) {
+  const auto credentials = parse_basic_authorization(authorization);
+  if (!credentials) return std::nullopt;
+  const auto credential = instance_.credential(credentials->user_name);
+  if (!credential) {
+    (void)hasher_.verify(dummy_hash_, credentials->password);
+    return std::nullopt;
+  }
+  if (!hasher_.verify(credential->password_hash, credentials->password)) return std::nullopt;
+
+  const Key key = key_of(authorization);
+  std::lock_guard lock(mutex_);
+  if (cache_.size() >= capacity_) cache_.erase(cache_.begin());
+  cache_[key] = {credential->user, credential->version};
+  return domain::Caller{credential->user, credential->roles};
+}
+
+}  // namespace awa::server

@@ -1,0 +1,286 @@
+#include "server/http_server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "server/log.hpp"
+
+namespace awa::server {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Session;
+
+// Live sessions, so that a stop can close the idle ones.
+class SessionRegistry {
+public:
+  void add(Session* s, std::weak_ptr<Session> w) {
+    std::lock_guard lock(mutex_);
+    sessions_.emplace(s, std::move(w));
+  }
+  void remove(Session* s) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(s);
+  }
+  std::vector<std::shared_ptr<Session>> live() {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<Session>> out;
+    for (auto& [raw, weak] : sessions_) {
+      if (auto s = weak.lock()) out.push_back(std::move(s));
+    }
+    return out;
+  }
+
+private:
+  std::mutex mutex_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+};
+
+HttpResponse error_for(const beast::error_code& ec) {
+  if (ec == http::error::header_limit) {
+    return Api::error_response(431, "Request Header Fields Too Large",
+                               "Headers may take at most 8 KiB");
+  }
+  if (ec == http::error::body_limit) {
+    return Api::error_response(413, "Payload Too Large", "The body may take at most 1 MiB");
+  }
+  return Api::error_response(400, "Bad Request", "Malformed HTTP request: " + ec.message());
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+  Session(tcp::socket socket, const HttpLimits& limits, Api& api, SessionRegistry& registry)
+      : stream_(std::move(socket)), limits_(limits), api_(api), registry_(registry) {}
+
+  ~Session() { registry_.remove(this); }
+
+  void start() {
+    registry_.add(this, weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  // From any thread: finish the request in hand, then close; close now if idle.
+  void stop() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->stopping_ = true;
+      if (self->reading_) self->stream_.cancel();
+    });
+  }
+
+private:
+  // Between requests a keep-alive connection may idle for the idle timeout; once the first
+  // byte of a request is in, the whole request must arrive within the read timeout.
+  void read() {
+    if (stopping_) return close();
+    reading_ = true;
+    if (buffer_.size() > 0) return read_request();
+    stream_.expires_after(std::chrono::seconds(limits_.idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
+                                                       beast::error_code ec, std::size_t n) {
+      self->buffer_.commit(n);
+      if (ec) return self->on_read(ec);
+      self->read_request();
+    });
+  }
+
+  void read_request() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
+    parser_->body_limit(limits_.body_bytes);
+    stream_.expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    reading_ = false;
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == net::error::connection_reset ||
+        ec == net::error::eof) {
+      return close();
+    }
+    if (ec) {
+      // The request could not be read whole: answer why, then close (the stream is lost).
+      keep_alive_ = false;
+      return write(error_for(ec), 11);
+    }
+    auto message = parser_->release();
+    const unsigned version = message.version();
+    keep_alive_ = message.keep_alive();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.authorization = std::string(message[http::field::authorization]);
+    request.content_type = std::string(message[http::field::content_type]);
+    request.accept = std::string(message[http::field::accept]);
+    request.body = std::move(message.body());
+    if (log::enabled(LogLevel::debug)) log::debug(request.method + " " + request.target);
+
+    stream_.expires_never();  // the domain answers; no deadline while it does
+    // Keep the I/O context running while the answer waits for the durable log.
+    auto guard = net::make_work_guard(stream_.get_executor());
+    api_.handle(std::move(request), [self = shared_from_this(), version,
+                                     guard = std::move(guard)](HttpResponse response) mutable {
+      net::post(self->stream_.get_executor(),
+                [self, version, response = std::move(response)]() mutable {
+                  self->write(std::move(response), version);
+                });
+      guard.reset();
+    });
+  }
+
+  void write(HttpResponse answer, unsigned version) {
+    auto response = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(answer.status), version);
+    response->set(http::field::server, "awa-server");
+    if (answer.status != 204) {
+      response->set(http::field::content_type, answer.content_type);
+      response->body() = std::move(answer.body);
+    }
+    for (auto& [name, value] : answer.headers) response->set(name, value);
+    response->keep_alive(keep_alive_ && !stopping_);
+    response->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close();
+                        if (!response->keep_alive()) return self->linger_close();
+                        self->read();
+                      });
+  }
+
+  // Closing with unread request bytes makes the kernel reset the connection, which can destroy
+  // the answer before the client reads it; so stop sending, discard input briefly, then close.
+  void linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(16 * 1024),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec || ++self->drained_reads_ > 256) return self->close();
+                              self->drain();
+                            });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const HttpLimits& limits_;
+  Api& api_;
+  SessionRegistry& registry_;
+  bool keep_alive_ = true;
+  bool reading_ = false;
+  bool stopping_ = false;
+  unsigned drained_reads_ = 0;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(unsigned threads, const HttpLimits& l, Api& a)
+      : io(static_cast<int>(threads)),
+        thread_count(threads),
+        acceptor(net::make_strand(io)),
+        signals(io, SIGINT, SIGTERM),
+        slow_work(2),
+        limits(l),
+        api(a) {}
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) {
+        // Out of descriptors and the like: log, and keep accepting.
+        log::warn("accept failed: " + ec.message());
+      } else {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), limits, api, registry)->start();
+      }
+      accept();
+    });
+  }
+
+  void stop() {
+    net::post(acceptor.get_executor(), [this] {
+      beast::error_code ignored;
+      acceptor.close(ignored);
+      signals.cancel(ignored);
+      for (auto& session : registry.live()) session->stop();
+    });
+  }
+
+  net::io_context io;
+  unsigned thread_count;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  net::thread_pool slow_work;
+  HttpLimits limits;
+  Api& api;
+  SessionRegistry registry;
+};
+
+HttpServer::HttpServer(const std::string& address, std::uint16_t port, const HttpLimits& limits,
+                       unsigned threads, Api& api)
+    : impl_(std::make_unique<Impl>(threads, limits, api)) {
+  const tcp::endpoint endpoint(net::ip::make_address(address), port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(net::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(net::socket_base::max_listen_connections);
+}
+
+HttpServer::~HttpServer() { impl_->slow_work.join(); }
+
+std::uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpServer::run() {
+  impl_->signals.async_wait([this](beast::error_code ec, int signal) {
+    if (ec) return;
+    log::info("signal " + std::to_string(signal) + ": finishing in-flight requests");
+    impl_->stop();
+  });
+  impl_->accept();
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < impl_->thread_count; ++i) {
+    workers.emplace_back([this] { impl_->io.run(); });
+  }
+  impl_->io.run();
+  for (auto& w : workers) w.join();
+}
+
+void HttpServer::stop() { impl_->stop(); }
+
+void HttpServer::offload(std::function<void()> work) {
+  net::post(impl_->slow_work, std::move(work));
+}
+
+}  // namespace awa::server

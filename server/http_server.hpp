@@ -1,0 +1,44 @@
+// The HTTP/1.1 server on Boost.Beast: accepts connections, reads requests with limits and
+// deadlines, hands them to the Api and writes the answers. Keep-alive, one request at a time per
+// connection (pipelined requests wait in the buffer). The only file that includes Beast.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "server/api.hpp"
+#include "server/settings.hpp"
+
+namespace awa::server {
+
+struct HttpLimits {
+  std::size_t header_bytes = 8 * 1024;
+  std::size_t body_bytes = 1024 * 1024;
+  unsigned read_timeout_seconds = 30;
+  unsigned idle_timeout_seconds = 60;
+};
+
+class HttpServer {
+public:
+  // Binds at once (throws std::system_error when it cannot); serves from run().
+  HttpServer(const std::string& address, std::uint16_t port, const HttpLimits& limits,
+             unsigned threads, Api& api);
+  ~HttpServer();
+
+  std::uint16_t port() const;
+  // Serves until SIGINT/SIGTERM or stop(); then stops accepting, finishes in-flight requests
+  // and returns.
+  void run();
+  void stop();
+
+  // Runs slow work on the server's own small pool (used for password hashing).
+  void offload(std::function<void()> work);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace awa::server

@@ -1,0 +1,233 @@
+#include "server/json_codec.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace awa::server::json {
+namespace bj = boost::json;
+using domain::errc;
+using domain::fail;
+using domain::Failure;
+using domain::Outcome;
+
+namespace {
+
+constexpr std::size_t kMaxDepth = 32;
+
+Outcome<bj::object> parse_object(std::string_view body) {
+  bj::parse_options options;
+  options.max_depth = kMaxDepth;
+  boost::system::error_code ec;
+  bj::value value = bj::parse(body, ec, {}, options);
+  if (ec || !value.is_object()) return fail(errc::bad_request, std::string(kNotValidJson));
+  return std::move(value.as_object());
+}
+
+Failure invalid(std::string_view field) {
+  return fail(errc::bad_request, "Invalid value for field " + std::string(field));
+}
+
+// A scalar as the text the rules read: strings as they are, booleans and numbers as written.
+std::optional<std::string> scalar_text(const bj::value& v) {
+  switch (v.kind()) {
+    case bj::kind::string: return std::string(v.get_string());
+    case bj::kind::bool_: return std::string(v.get_bool() ? "true" : "false");
+    case bj::kind::int64: return std::to_string(v.get_int64());
+    case bj::kind::uint64: return std::to_string(v.get_uint64());
+    case bj::kind::double_: {
+      char buffer[64];
+      const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v.get_double());
+      return std::string(buffer, end);
+    }
+    default: return std::nullopt;
+  }
+}
+
+// Reads an optional scalar member; null is absent, an object or array is an error.
+std::optional<Failure> read(const bj::object& object, std::string_view name,
+                            std::string_view path, std::optional<std::string>& out) {
+  const auto it = object.find(name);
+  if (it == object.end() || it->value().is_null()) return std::nullopt;
+  out = scalar_text(it->value());
+  if (!out) return invalid(path);
+  return std::nullopt;
+}
+
+// Reads an optional object member.
+Outcome<const bj::object*> member_object(const bj::object& object, std::string_view name) {
+  const auto it = object.find(name);
+  if (it == object.end() || it->value().is_null()) return static_cast<const bj::object*>(nullptr);
+  if (!it->value().is_object()) return invalid(name);
+  return &it->value().get_object();
+}
+
+void put_string(bj::object& o, std::string_view key, std::string_view value) {
+  o.emplace(key, bj::string(value));
+}
+
+bj::object record_object(const domain::Record& record, const std::vector<std::string>* fields) {
+  const auto wanted = [&](std::string_view name) {
+    return fields == nullptr || std::find(fields->begin(), fields->end(), name) != fields->end();
+  };
+  bj::object o;
+  if (wanted("sys_id")) put_string(o, "sys_id", record.id.str());
+  const auto& spec = domain::spec_of(record.table).fields;
+  for (std::size_t f = 0; f < spec.size(); ++f) {
+    if (spec[f].kind == domain::FieldKind::password || !wanted(spec[f].name)) continue;
+    put_string(o, spec[f].name, record[f]);
+  }
+  return o;
+}
+
+std::string result(bj::value value) {
+  bj::object o;
+  o.emplace("result", std::move(value));
+  return bj::serialize(o);
+}
+
+}  // namespace
+
+Outcome<domain::OfferRequest> decode_offer(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (!parsed) return parsed.failure();
+  const bj::object& root = parsed.value();
+  domain::OfferRequest request;
+  if (auto e = read(root, "queue_id", "queue_id", request.queue_id)) return *e;
+  if (auto e = read(root, "external_segment_id", "external_segment_id",
+                    request.external_segment_id)) {
+    return *e;
+  }
+
+  auto assignment = member_object(root, "assignment");
+  if (!assignment) return assignment.failure();
+  if (const bj::object* a = assignment.value()) {
+    auto& fields = request.assignment.emplace();
+    const std::pair<std::string_view, std::optional<std::string>*> members[] = {
+        {"agent_sys_id", &fields.agent_sys_id},
+        {"allowed_to_decline", &fields.allowed_to_decline},
+        {"enable_auto_assign", &fields.enable_auto_assign},
+        {"display_option", &fields.display_option},
+        {"timeout", &fields.timeout},
+        {"offered_on", &fields.offered_on},
+        {"after_timeout_presence", &fields.after_timeout_presence},
+    };
+    for (const auto& [name, out] : members) {
+      if (auto e = read(*a, name, "assignment." + std::string(name), *out)) return *e;
+    }
+  }
+
+  auto transfer = member_object(root, "transfer");
+  if (!transfer) return transfer.failure();
+  if (const bj::object* t = transfer.value()) {
+    auto& fields = request.transfer.emplace();
+    const std::pair<std::string_view, std::optional<std::string>*> members[] = {
+        {"source_queue_id", &fields.source_queue_id},
+        {"target_id", &fields.target_id},
+        {"target_type", &fields.target_type},
+        {"transfer_type", &fields.transfer_type},
+    };
+    for (const auto& [name, out] : members) {
+      if (auto e = read(*t, name, "transfer." + std::string(name), *out)) return *e;
+    }
+  }
+  return request;
+}
+
+Outcome<domain::FieldValues> decode_fields(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (!parsed) return parsed.failure();
+  domain::FieldValues values;
+  for (const auto& member : parsed.value()) {
+    if (member.value().is_null()) {
+      values.emplace_back(std::string(member.key()), std::string{});
+      continue;
+    }
+    auto text = scalar_text(member.value());
+    if (!text) return invalid(member.key());
+    values.emplace_back(std::string(member.key()), std::move(*text));
+  }
+  return values;
+}
+
+Outcome<std::optional<std::string>> decode_presence(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (!parsed) return parsed.failure();
+  auto presence = member_object(parsed.value(), "presence");
+  if (!presence) return presence.failure();
+  std::optional<std::string> sys_id;
+  if (presence.value() != nullptr) {
+    if (auto e = read(*presence.value(), "sys_id", "presence.sys_id", sys_id)) return *e;
+  }
+  return sys_id;
+}
+
+std::string offer_success(const domain::OfferAccepted& accepted) {
+  const auto& w = accepted.work_item;
+  bj::object work_item;
+  put_string(work_item, "display_name", w.display_name);
+  put_string(work_item, "sys_id", w.sys_id);
+  put_string(work_item, "document_id", w.document_id);
+  put_string(work_item, "document_table", w.document_table);
+  put_string(work_item, "queue", w.queue);
+  bj::object o;
+  o.emplace("work_item", std::move(work_item));
+  o.emplace("success", true);
+  put_string(o, "message", accepted.message);
+  return result(std::move(o));
+}
+
+std::string offer_failure(std::string_view message) {
+  bj::object o;
+  o.emplace("success", false);
+  put_string(o, "message", message);
+  return result(std::move(o));
+}
+
+std::string error(std::string_view message, std::optional<std::string_view> detail) {
+  bj::object e;
+  put_string(e, "message", message);
+  if (detail) {
+    put_string(e, "detail", *detail);
+  } else {
+    e.emplace("detail", nullptr);
+  }
+  bj::object o;
+  o.emplace("error", std::move(e));
+  put_string(o, "status", "failure");
+  return bj::serialize(o);
+}
+
+std::string record(const domain::Record& r, const std::vector<std::string>* fields) {
+  return result(record_object(r, fields));
+}
+
+std::string records(const std::vector<domain::Record>& rs, const std::vector<std::string>* fields) {
+  bj::array a;
+  a.reserve(rs.size());
+  for (const auto& r : rs) a.emplace_back(record_object(r, fields));
+  return result(std::move(a));
+}
+
+std::string agent(const domain::AgentView& view) {
+  bj::array channels;
+  for (const auto& c : view.channels) {
+    bj::object channel;
+    put_string(channel, "sys_id", c.sys_id);
+    put_string(channel, "name", c.name);
+    channel.emplace("available", c.available);
+    channels.emplace_back(std::move(channel));
+  }
+  bj::object presence;
+  put_string(presence, "sys_id", view.presence.sys_id);
+  put_string(presence, "name", view.presence.name);
+  presence.emplace("available", view.presence.available);
+  presence.emplace("channels", std::move(channels));
+  bj::object o;
+  put_string(o, "sys_id", view.sys_id);
+  o.emplace("presence", std::move(presence));
+  return result(std::move(o));
+}
+
+}  // namespace awa::server::json

@@ -1,0 +1,95 @@
+// awa-server: the binary. Reads the settings, opens the data directory, rebuilds the state,
+// seeds a new directory, serves until SIGINT/SIGTERM, then closes RocksDB cleanly.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "domain/instance.hpp"
+#include "domain/seed_data.hpp"
+#include "persistence/rocksdb_log.hpp"
+#include "server/api.hpp"
+#include "server/basic_auth.hpp"
+#include "server/http_server.hpp"
+#include "server/log.hpp"
+#include "server/settings.hpp"
+#include "server/sodium_password_hasher.hpp"
+
+namespace {
+
+using namespace awa;
+
+// The admin password of a new data directory: AWA_ADMIN_PASSWORD, else 'admin' for a demo,
+// else a generated one that is printed once.
+std::string admin_password(const server::Settings& settings) {
+  if (const char* from_env = std::getenv("AWA_ADMIN_PASSWORD"); from_env && *from_env) {
+    return from_env;
+  }
+  if (settings.demo) return "admin";
+  std::string generated = server::random_password(20);
+  server::log::warn("generated the admin password (shown only now): " + generated);
+  return generated;
+}
+
+int serve(const server::Settings& settings) {
+  server::SodiumPasswordHasher hasher;
+  domain::SystemClock clock;
+  std::filesystem::create_directories(settings.data_dir);
+  persistence::RocksdbLog durable_log({settings.data_dir, settings.rocksdb_write_buffer_mib << 20,
+                                       settings.rocksdb_block_cache_mib << 20});
+  domain::Instance instance(clock, durable_log, hasher,
+                            settings.durability == server::Durability::power);
+  if (const auto error = instance.load()) {
+    server::log::error("cannot read the data directory " + settings.data_dir + ": " +
+                       error.message());
+    return 1;
+  }
+  if (instance.is_new()) {
+    if (const auto error = instance.initialize({admin_password(settings), settings.demo})) {
+      server::log::error("cannot seed the new data directory: " + error.message());
+      return 1;
+    }
+    server::log::info(std::string("initialised a new data directory") +
+                      (settings.demo ? " with the demo data" : ""));
+  } else if (settings.demo) {
+    server::log::warn("--demo: the data directory already holds data; demo data not loaded");
+  }
+  server::log::info("loaded " + std::to_string(instance.record_count()) + " records from " +
+                    settings.data_dir);
+
+  server::Authenticator authenticator(instance, hasher);
+  server::HttpServer* http = nullptr;
+  server::Api api(instance, authenticator,
+                  [&http](std::function<void()> work) { http->offload(std::move(work)); });
+  const server::HttpLimits limits{8 * 1024, 1024 * 1024, settings.read_timeout_seconds,
+                                  settings.idle_timeout_seconds};
+  server::HttpServer server(settings.listen_address, settings.listen_port, limits,
+                            settings.threads, api);
+  http = &server;
+  server::log::info("listening on " + settings.listen_address + ":" +
+                    std::to_string(server.port()) + " with " + std::to_string(settings.threads) +
+                    " threads, durability " +
+                    (settings.durability == server::Durability::power ? "power" : "process"));
+  server.run();
+
+  instance.stop();
+  durable_log.close();
+  server::log::info("stopped; data directory closed cleanly");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  const auto command_line = awa::server::parse_command_line(argc, argv);
+  if (!command_line.settings) {
+    std::fputs(command_line.output.c_str(), command_line.exit_code == 0 ? stdout : stderr);
+    return command_line.exit_code;
+  }
+  awa::server::log::set_level(command_line.settings->log_level);
+  try {
+    return serve(*command_line.settings);
+  } catch (const std::exception& e) {
+    awa::server::log::error(e.what());
+    return 1;
+  }
+}
