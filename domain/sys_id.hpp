@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,8 @@ public:
 private:
   std::array<std::uint8_t, 16> bytes_{};
 };
+
+inline std::ostream& operator<<(std::ostream& out, const SysId& id) { return out << id.str(); }
 
 // Generates random sys_ids; not thread-safe (callers hold the instance lock).
 class SysIdGenerator {

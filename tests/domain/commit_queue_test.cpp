@@ -1,0 +1,155 @@
+// The commit pipeline: answers wait for durability, concurrent changes share a write, and a
+// failed write is undone in memory and reported to everyone who saw it.
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "domain/commit_queue.hpp"
+#include "tests/support/memory_log.hpp"
+
+using namespace awa;
+using namespace awa::domain;
+
+namespace {
+
+// A log whose writes wait until the test opens a gate, so the test controls what is pending.
+class GatedLog final : public DurableLog {
+public:
+  std::error_code write(std::span<const ChangeSet* const> sets, bool sync) override {
+    std::unique_lock lock(mutex_);
+    entered_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+    batch_sizes.push_back(sets.size());
+    synced = synced || sync;
+    return fail ? std::make_error_code(std::errc::io_error) : std::error_code{};
+  }
+  std::error_code load(const std::function<void(Record&&)>&) override { return {}; }
+  void wait_until_writing() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return entered_; });
+  }
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+  std::vector<std::size_t> batch_sizes;
+  bool synced = false;
+  bool fail = false;
+
+private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool entered_ = false;
+  bool open_ = false;
+};
+
+ChangeSet create(int n) {
+  Record r = blank_record(Table::awa_queue, SysIdGenerator{}.next());
+  r.values[queue_field::name] = "queue " + std::to_string(n);
+  return {RecordChange{Table::awa_queue, r.id, std::nullopt, r}};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(commit_queue)
+
+BOOST_AUTO_TEST_CASE(changes_queued_during_a_write_share_the_next_write) {
+  GatedLog log;
+  std::mutex state_mutex;
+  std::vector<int> undone;
+  CommitQueue queue(log, true, state_mutex, [](std::span<const ChangeSet>) {});
+
+  std::promise<std::error_code> first_done;
+  {
+    std::lock_guard lock(state_mutex);
+    queue.when_durable(queue.enqueue(create(0)),
+                       [&](std::error_code e) { first_done.set_value(e); });
+  }
+  log.wait_until_writing();  // the first write is under way; the next ten wait together
+  std::vector<std::promise<std::error_code>> done(10);
+  for (int i = 0; i < 10; ++i) {
+    CommitQueue::Ticket ticket;
+    {
+      std::lock_guard lock(state_mutex);
+      ticket = queue.enqueue(create(i + 1));
+    }
+    queue.when_durable(ticket, [&, i](std::error_code e) { done[i].set_value(e); });
+  }
+  log.open();
+  BOOST_TEST(!first_done.get_future().get());
+  for (auto& d : done) BOOST_TEST(!d.get_future().get());
+  queue.stop();
+  BOOST_REQUIRE(log.batch_sizes.size() == 2u);
+  BOOST_TEST(log.batch_sizes[0] == 1u);
+  BOOST_TEST(log.batch_sizes[1] == 10u);  // one write (one fsync) for ten requests
+  BOOST_TEST(log.synced);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_waits_until_its_changes_are_durable) {
+  GatedLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
+  std::atomic<bool> answered{false};
+  CommitQueue::Ticket ticket;
+  {
+    std::lock_guard lock(state_mutex);
+    ticket = queue.enqueue(create(1));
+  }
+  queue.when_durable(ticket, [&](std::error_code) { answered = true; });
+  log.wait_until_writing();
+  BOOST_TEST(!answered.load());
+  log.open();
+  queue.stop();
+  BOOST_TEST(answered.load());
+  // Nothing pending: a read is answered at once.
+  std::error_code read_error = std::make_error_code(std::errc::io_error);
+  queue.when_durable(ticket, [&](std::error_code e) { read_error = e; });
+  BOOST_TEST(!read_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
+  GatedLog log;
+  log.fail = true;
+  std::mutex state_mutex;
+  std::vector<std::string> undone;
+  CommitQueue queue(log, false, state_mutex, [&](std::span<const ChangeSet> newest_first) {
+    for (const auto& set : newest_first) undone.push_back(set.front().after->values[queue_field::name]);
+  });
+  std::vector<std::promise<std::error_code>> done(3);
+  for (int i = 0; i < 3; ++i) {
+    CommitQueue::Ticket ticket;
+    {
+      std::lock_guard lock(state_mutex);
+      ticket = queue.enqueue(create(i));
+    }
+    queue.when_durable(ticket, [&, i](std::error_code e) { done[i].set_value(e); });
+    if (i == 0) log.wait_until_writing();  // 1 and 2 queue behind the failing write
+  }
+  log.open();
+  for (auto& d : done) BOOST_TEST((d.get_future().get() == std::errc::io_error));
+  queue.stop();
+  BOOST_TEST(undone == (std::vector<std::string>{"queue 2", "queue 1", "queue 0"}));
+
+  // A later reader of a failed ticket hears of the failure too.
+  std::error_code late;
+  queue.when_durable(2, [&](std::error_code e) { late = e; });
+  BOOST_TEST((late == std::errc::io_error));
+}
+
+BOOST_AUTO_TEST_CASE(stop_writes_what_is_queued) {
+  testing::MemoryLog log;
+  std::mutex state_mutex;
+  {
+    CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
+    std::lock_guard lock(state_mutex);
+    for (int i = 0; i < 100; ++i) queue.enqueue(create(i));
+  }
+  BOOST_TEST(log.size() == 100u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,63 @@
+// A state seeded with the out-of-box and demo data, a manual clock, and callers of each role,
+// for testing the rules directly on State and Transaction.
+#pragma once
+
+#include <boost/test/unit_test.hpp>
+
+#include "domain/caller.hpp"
+#include "domain/presence_states.hpp"
+#include "domain/seed_data.hpp"
+#include "domain/state.hpp"
+#include "domain/time_format.hpp"
+#include "domain/transaction.hpp"
+#include "tests/support/memory_log.hpp"
+
+namespace awa::testing {
+
+namespace demo {
+inline const std::string alice = "0d584509c323120095ccd02422d3ae5b";  // Available agent
+inline const std::string bob = "1d584509c323120095ccd02422d3ae5c";    // Available agent
+inline const std::string carol = "2d584509c323120095ccd02422d3ae5d";  // Away agent
+inline const std::string dave = "3d584509c323120095ccd02422d3ae5e";   // no awa_external_user
+inline const std::string integration = "4d584509c323120095ccd02422d3ae5f";
+inline const std::string manager = "5d584509c323120095ccd02422d3ae60";
+inline const std::string interaction = "59616aba87bd5210be070d48dabb35e6";  // IMS0000221
+inline const std::string interaction2 = "69616aba87bd5210be070d48dabb35e7";
+inline const std::string closed_interaction = "79616aba87bd5210be070d48dabb35e8";
+inline const std::string task = "89616aba87bd5210be070d48dabb35e9";
+inline const std::string queue = "92f8942787851210be070d48dabb35fb";
+inline const std::string queue_external_id = "ccaas-customer-service";
+}  // namespace demo
+
+inline domain::TimePoint at(std::string_view offer_time) {
+  return *domain::parse_offer_time(offer_time);
+}
+
+inline domain::Caller caller(const std::string& sys_id, std::string_view roles) {
+  return {*domain::SysId::parse(sys_id), domain::Roles::parse(roles)};
+}
+
+struct StateFixture {
+  StateFixture() {
+    domain::Transaction tx(state, clock.now());
+    domain::seed_presence_states(tx);
+    domain::seed_admin(tx, ids, hasher.hash("admin"));
+    domain::seed_demo(tx, ids, hasher);
+    tx.commit();
+  }
+
+  const domain::Record* work_item_of(const std::string& document) const {
+    return state.active_work_item(*domain::SysId::parse(document));
+  }
+
+  domain::ManualClock clock{at("2026-01-01T12:00:00.000")};
+  domain::State state;
+  domain::SysIdGenerator ids;
+  PlainHasher hasher;
+  domain::Caller admin = caller("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "admin");
+  domain::Caller integration = caller(demo::integration, "awa_integration_user");
+  domain::Caller manager = caller(demo::manager, "awa_manager");
+  domain::Caller agent = caller(demo::alice, "awa_agent,awa_external_user");
+};
+
+}  // namespace awa::testing

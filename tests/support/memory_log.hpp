@@ -1,0 +1,63 @@
+// Test doubles of the domain's storage ports: an in-memory durable log that can be told to
+// fail, and a fast password hasher. The real ones are tested in tests/persistence and
+// tests/server.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include "domain/durable_log.hpp"
+
+namespace awa::testing {
+
+class MemoryLog final : public domain::DurableLog {
+public:
+  std::error_code write(std::span<const domain::ChangeSet* const> sets, bool sync) override {
+    std::lock_guard lock(mutex_);
+    ++writes;
+    if (sync) ++syncs;
+    if (fail_writes) return std::make_error_code(std::errc::no_space_on_device);
+    for (const auto* set : sets) {
+      for (const auto& change : *set) {
+        const auto key = std::make_pair(change.table, change.id);
+        if (change.after) {
+          records[key] = *change.after;
+        } else {
+          records.erase(key);
+        }
+      }
+    }
+    return {};
+  }
+  std::error_code load(const std::function<void(domain::Record&&)>& sink) override {
+    std::lock_guard lock(mutex_);
+    for (auto [key, record] : records) sink(std::move(record));
+    return {};
+  }
+  std::size_t size() {
+    std::lock_guard lock(mutex_);
+    return records.size();
+  }
+
+  std::atomic<bool> fail_writes{false};
+  std::atomic<int> writes{0};
+  std::atomic<int> syncs{0};
+
+private:
+  std::mutex mutex_;
+  std::map<std::pair<domain::Table, domain::SysId>, domain::Record> records;
+};
+
+// Not a password hash: a reversible tag, so domain tests run fast.
+class PlainHasher final : public domain::PasswordHasher {
+public:
+  std::string hash(std::string_view password) const override {
+    return "plain$" + std::string(password);
+  }
+  bool verify(std::string_view stored, std::string_view password) const override {
+    return stored == hash(password);
+  }
+};
+
+}  // namespace awa::testing
