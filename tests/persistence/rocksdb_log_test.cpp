@@ -1,0 +1,159 @@
+// The durable log on a real RocksDB in a temporary directory.
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <future>
+#include <map>
+
+#include "domain/instance.hpp"
+#include "persistence/record_codec.hpp"
+#include "persistence/rocksdb_log.hpp"
+#include "tests/support/memory_log.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace awa;
+using domain::Record;
+using domain::Table;
+
+namespace {
+
+Record queue_record(const std::string& name) {
+  Record r = domain::blank_record(Table::awa_queue, domain::SysIdGenerator{}.next());
+  r.values[domain::queue_field::name] = name;
+  return r;
+}
+
+std::map<std::pair<Table, domain::SysId>, std::vector<std::string>> load_all(
+    persistence::RocksdbLog& log) {
+  std::map<std::pair<Table, domain::SysId>, std::vector<std::string>> out;
+  BOOST_REQUIRE(!log.load([&](Record&& r) { out[{r.table, r.id}] = r.values; }));
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(record_codec)
+
+BOOST_AUTO_TEST_CASE(round_trips_every_byte) {
+  Record r = queue_record(std::string("bytes \0\x01\xff and more", 19));
+  r.values[domain::queue_field::external_id] = std::string(300, 'x');  // a two-byte varint
+  const auto decoded = persistence::decode(persistence::encode_key(r.table, r.id),
+                                           persistence::encode_value(r));
+  BOOST_REQUIRE(decoded);
+  BOOST_TEST(decoded->id == r.id);
+  BOOST_TEST(decoded->values == r.values);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_what_it_did_not_write) {
+  const Record r = queue_record("q");
+  const std::string key = persistence::encode_key(r.table, r.id);
+  std::string value = persistence::encode_value(r);
+  BOOST_TEST(!persistence::decode(key, value.substr(0, value.size() - 1)));
+  BOOST_TEST(!persistence::decode(key, value + "x"));
+  BOOST_TEST(!persistence::decode(key, ""));
+  BOOST_TEST(!persistence::decode(key.substr(0, 16), value));
+  std::string bad_table = key;
+  bad_table[0] = 99;
+  BOOST_TEST(!persistence::decode(bad_table, value));
+}
+
+BOOST_AUTO_TEST_CASE(a_record_with_fewer_fields_reads_with_defaults) {
+  // As written by a version that knew only the first three queue fields.
+  Record old = queue_record("old");
+  old.values.resize(3);
+  const auto decoded = persistence::decode(persistence::encode_key(old.table, old.id),
+                                           persistence::encode_value(old));
+  BOOST_REQUIRE(decoded);
+  BOOST_TEST(decoded->values.size() == domain::spec_of(Table::awa_queue).fields.size());
+  BOOST_TEST(decoded->values[domain::queue_field::active] == "true");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(rocksdb_log)
+
+BOOST_AUTO_TEST_CASE(writes_survive_reopening) {
+  testing::TempDir dir;
+  const Record a = queue_record("a");
+  const Record b = queue_record("b");
+  {
+    persistence::RocksdbLog log({dir.path()});
+    const domain::ChangeSet first{{Table::awa_queue, a.id, std::nullopt, a},
+                                  {Table::awa_queue, b.id, std::nullopt, b}};
+    Record a2 = a;
+    a2.values[domain::queue_field::name] = "a2";
+    const domain::ChangeSet second{{Table::awa_queue, a.id, a, a2},
+                                   {Table::awa_queue, b.id, b, std::nullopt}};
+    const domain::ChangeSet* sets[] = {&first, &second};
+    BOOST_REQUIRE(!log.write(sets, true));
+  }
+  persistence::RocksdbLog reopened({dir.path()});
+  const auto all = load_all(reopened);
+  BOOST_REQUIRE(all.size() == 1u);
+  BOOST_TEST(all.at({Table::awa_queue, a.id})[domain::queue_field::name] == "a2");
+}
+
+BOOST_AUTO_TEST_CASE(an_unclosed_database_recovers_from_its_write_ahead_log) {
+  testing::TempDir dir;
+  testing::TempDir copy;
+  const Record a = queue_record("a");
+  {
+    auto* log = new persistence::RocksdbLog({dir.path()});
+    const domain::ChangeSet set{{Table::awa_queue, a.id, std::nullopt, a}};
+    const domain::ChangeSet* sets[] = {&set};
+    BOOST_REQUIRE(!log->write(sets, false));
+    // Copy the directory while the database is open and unflushed: what a crash leaves.
+    std::filesystem::copy(dir.path(), copy.path() / "crashed",
+                          std::filesystem::copy_options::recursive);
+    delete log;
+  }
+  persistence::RocksdbLog recovered({copy.path() / "crashed"});
+  BOOST_TEST(load_all(recovered).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_instance_restarts_with_every_record) {
+  testing::TempDir dir;
+  domain::ManualClock clock{*domain::parse_offer_time("2026-01-01T12:00:00.000")};
+  testing::PlainHasher hasher;
+  std::map<std::pair<Table, domain::SysId>, std::vector<std::string>> before;
+  {
+    persistence::RocksdbLog log({dir.path()});
+    domain::Instance instance(clock, log, hasher, true);
+    BOOST_REQUIRE(!instance.load());
+    BOOST_REQUIRE(instance.is_new());
+    BOOST_REQUIRE(!instance.initialize({"secret", true}));
+    domain::OfferRequest request;
+    request.document_table = "interaction";
+    request.document_id = "59616aba87bd5210be070d48dabb35e6";
+    request.queue_id = "92f8942787851210be070d48dabb35fb";
+    request.assignment.emplace().agent_sys_id = "0d584509c323120095ccd02422d3ae5b";
+    request.assignment->timeout = "30";
+    const domain::Caller integration{
+        *domain::SysId::parse("4d584509c323120095ccd02422d3ae5f"),
+        domain::Roles::parse("awa_integration_user")};
+    const auto offered = instance.offer(integration, request);
+    BOOST_REQUIRE(offered.outcome.ok());
+    std::promise<std::error_code> durable;
+    instance.when_durable(offered.ticket, [&](std::error_code e) { durable.set_value(e); });
+    BOOST_REQUIRE(!durable.get_future().get());
+    instance.stop();
+    before = load_all(log);
+    BOOST_TEST(before.size() == instance.record_count());
+  }
+  persistence::RocksdbLog log({dir.path()});
+  domain::Instance restarted(clock, log, hasher, true);
+  BOOST_REQUIRE(!restarted.load());
+  BOOST_TEST(!restarted.is_new());
+  BOOST_TEST(restarted.record_count() == before.size());
+  BOOST_TEST(load_all(log) == before);
+  BOOST_TEST(restarted.credential("admin").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(opening_an_unusable_directory_is_an_error) {
+  testing::TempDir dir;
+  const auto file = dir.path() / "not-a-directory";
+  { std::ofstream(file) << "x"; }
+  BOOST_CHECK_THROW(persistence::RocksdbLog({file}), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
