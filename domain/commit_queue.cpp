@@ -14,6 +14,7 @@ CommitQueue::~CommitQueue() { stop(); }
 CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
   std::lock_guard lock(mutex_);
   const Ticket ticket = next_++;
+  visible_ = ticket;
   queue_.push_back({ticket, std::move(changes)});
   wake_.notify_one();
   return ticket;
@@ -21,7 +22,7 @@ CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
 
 CommitQueue::Ticket CommitQueue::newest() const {
   std::lock_guard lock(mutex_);
-  return next_ - 1;
+  return visible_;
 }
 
 std::error_code CommitQueue::failure_of(Ticket ticket) const {
@@ -103,6 +104,8 @@ void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) 
       queue_.pop_front();
     }
     failed_.push_back({group.front().ticket, group.back().ticket, error});
+    // Memory is back to what is durable: a read now has nothing to wait for (ticket 0).
+    visible_ = 0;
   }
   std::vector<ChangeSet> newest_first;
   newest_first.reserve(group.size());

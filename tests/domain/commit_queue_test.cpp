@@ -139,6 +139,14 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
   std::error_code late;
   queue.when_durable(2, [&](std::error_code e) { late = e; });
   BOOST_TEST((late == std::errc::io_error));
+  // Reads after the undo see the last durable state, and are answered.
+  std::error_code now_read = std::make_error_code(std::errc::io_error);
+  {
+    std::lock_guard lock(state_mutex);
+    BOOST_TEST(queue.newest() == 0u);
+  }
+  queue.when_durable(0, [&](std::error_code e) { now_read = e; });
+  BOOST_TEST(!now_read);
 }
 
 BOOST_AUTO_TEST_CASE(stop_writes_what_is_queued) {

@@ -1,0 +1,267 @@
+// The REST API through the Api class (no sockets): statuses, envelopes, routing of both URL
+// forms, negotiation, and answers that wait for durability.
+#include <boost/test/unit_test.hpp>
+
+#include <boost/json.hpp>
+#include <sodium.h>
+
+#include <future>
+
+#include "domain/presence_states.hpp"
+#include "domain/time_format.hpp"
+#include "server/api.hpp"
+#include "server/sodium_password_hasher.hpp"
+#include "tests/support/memory_log.hpp"
+
+using namespace awa;
+using namespace awa::server;
+
+namespace {
+
+const std::string kInteraction = "59616aba87bd5210be070d48dabb35e6";
+const std::string kQueue = "92f8942787851210be070d48dabb35fb";
+const std::string kAlice = "0d584509c323120095ccd02422d3ae5b";
+
+std::string basic(std::string_view user_colon_password) {
+  std::string out(sodium_base64_ENCODED_LEN(user_colon_password.size(),
+                                            sodium_base64_VARIANT_ORIGINAL),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(),
+                    reinterpret_cast<const unsigned char*>(user_colon_password.data()),
+                    user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);
+  return "Basic " + out;
+}
+
+struct ApiFixture {
+  ApiFixture() { BOOST_REQUIRE(!instance.initialize({"admin-pw", true})); }
+
+  HttpResponse call(std::string method, std::string target, std::string body = {},
+                    std::string authorization = basic("admin:admin-pw"),
+                    std::string content_type = {}, std::string accept = {}) {
+    HttpRequest request{std::move(method), std::move(target), std::move(authorization),
+                        std::move(content_type), std::move(accept), std::move(body)};
+    std::promise<HttpResponse> answered;
+    api.handle(std::move(request), [&](HttpResponse r) { answered.set_value(std::move(r)); });
+    return answered.get_future().get();
+  }
+  HttpResponse as_integration(std::string method, std::string target, std::string body = {}) {
+    return call(std::move(method), std::move(target), std::move(body), basic("integration:demo"));
+  }
+
+  std::string offer_body(const std::string& agent = kAlice) {
+    return R"({"queue_id": ")" + kQueue + R"(", "assignment": {"agent_sys_id": ")" + agent +
+           R"(", "timeout": 30}})";
+  }
+  std::string offer_path(const std::string& version = "") {
+    return "/api/now/" + version + "awa/documents/interaction/" + kInteraction + "/offer";
+  }
+
+  domain::SystemClock clock;
+  testing::MemoryLog log;
+  SodiumPasswordHasher hasher;
+  domain::Instance instance{clock, log, hasher, false};
+  Authenticator authenticator{instance, hasher};
+  Api api{instance, authenticator, [](std::function<void()> work) { work(); }};
+};
+
+boost::json::value parse(const HttpResponse& r) { return boost::json::parse(r.body); }
+
+std::string header(const HttpResponse& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(api, ApiFixture)
+
+BOOST_AUTO_TEST_CASE(every_endpoint_needs_credentials) {
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"POST", offer_path()}, {"GET", "/api/now/table/sys_user"},
+           {"GET", "/api/now/awa/agents/" + kAlice}, {"GET", "/no/such/path"}}) {
+    for (const std::string& auth : {std::string{}, basic("admin:wrong"), basic("ghost:admin-pw"),
+                                    std::string("Bearer x")}) {
+      const auto r = call(method, target, "{}", auth);
+      BOOST_TEST(r.status == 401u);
+      BOOST_TEST(r.body == R"({"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"})");
+      BOOST_TEST(header(r, "WWW-Authenticate") == R"(Basic realm="awa-server")");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(offer_work_answers_as_the_vendor_shows) {
+  const auto r = as_integration("POST", offer_path(), offer_body());
+  BOOST_TEST(r.status == 200u);
+  const auto result = parse(r).at("result");
+  BOOST_TEST(result.at("success").as_bool());
+  BOOST_TEST(result.at("message").as_string() == "Manual assignment successfully requested.");
+  BOOST_TEST(result.at("work_item").at("display_name").as_string() == "Interaction: IMS0000221");
+  BOOST_TEST(result.at("work_item").at("queue").as_string() == kQueue);
+  BOOST_TEST(result.at("work_item").at("sys_id").as_string().size() == 32u);
+}
+
+BOOST_AUTO_TEST_CASE(offer_work_refusals_use_the_result_envelope_and_status) {
+  struct Case {
+    std::string auth, path, body;
+    unsigned status;
+    std::string message;
+  };
+  const std::string doc = "/api/now/awa/documents/interaction/";
+  const std::vector<Case> cases = {
+      {basic("alice.agent:demo"), offer_path(), offer_body(), 403,
+       "Caller " + kAlice + " does not have the awa_manager or awa_integration_user role"},
+      {basic("integration:demo"), doc + "0123456789abcdef0123456789abcdef/offer", offer_body(),
+       404, "Document interaction:0123456789abcdef0123456789abcdef not found"},
+      {basic("integration:demo"), offer_path(), offer_body("3d584509c323120095ccd02422d3ae5e"),
+       409, "The user does not have the 'awa_external_user' role"},
+      {basic("integration:demo"), offer_path(), R"({"queue_id": "x"})", 400,
+       "Missing required field: assignment"},
+      {basic("integration:demo"), offer_path(), R"({"queue_id": )", 400,
+       "Request body is not valid JSON"},
+      {basic("integration:demo"), offer_path(), R"({"queue_id": [1]})", 400,
+       "Invalid value for field queue_id"},
+      {basic("integration:demo"), offer_path(),
+       R"({"queue_id": "q", "transfer": {"target_type": "agent"}})", 501,
+       "Transfers are not supported by this server yet"},
+  };
+  for (const auto& c : cases) {
+    const auto r = call("POST", c.path, c.body, c.auth);
+    BOOST_TEST(r.status == c.status, c.message);
+    BOOST_TEST(r.body == R"({"result":{"success":false,"message":")" + c.message + R"("}})");
+  }
+  BOOST_TEST(log.size() == instance.record_count());  // nothing half-written
+}
+
+BOOST_AUTO_TEST_CASE(both_url_forms_and_known_versions) {
+  BOOST_TEST(as_integration("POST", offer_path("v1/"), offer_body()).status == 200u);
+  BOOST_TEST(as_integration("POST", offer_path("v2/"), offer_body()).status == 200u);  // re-offer
+  const auto unknown = as_integration("POST", offer_path("v9/"), offer_body());
+  BOOST_TEST(unknown.status == 400u);
+  BOOST_TEST(parse(unknown).at("error").at("message").as_string() == "Invalid API version v9");
+  BOOST_TEST(call("GET", "/api/now/v1/table/awa_queue").status == 200u);
+  BOOST_TEST(call("GET", "/api/now/v2/awa/agents/" + kAlice).status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_paths_and_methods) {
+  for (const std::string path : {"/", "/api/now", "/api/now/awa", "/api/now/table",
+                                 "/api/now/awa/documents/interaction/x/offers",
+                                 "/api/now/table/a/b/c", "/api/later/table/sys_user"}) {
+    const auto r = call("GET", path);
+    BOOST_TEST(r.status == 404u, path);
+    BOOST_TEST(parse(r).at("error").at("message").as_string() ==
+               "Requested URI does not represent any resource");
+  }
+  const auto r = call("GET", offer_path());
+  BOOST_TEST(r.status == 405u);
+  BOOST_TEST(header(r, "Allow") == "POST");
+  BOOST_TEST(call("DELETE", "/api/now/table/sys_user").status == 405u);
+  BOOST_TEST(call("POST", "/api/now/awa/agents/" + kAlice, "{}").status == 405u);
+}
+
+BOOST_AUTO_TEST_CASE(content_negotiation) {
+  BOOST_TEST(call("POST", offer_path(), offer_body(), basic("integration:demo"),
+                  "application/json; charset=utf-8", "application/json").status == 200u);
+  BOOST_TEST(call("GET", "/api/now/table/awa_queue", {}, basic("admin:admin-pw"), {},
+                  "text/html, */*;q=0.8").status == 200u);
+  const auto xml_accept = call("GET", "/api/now/table/awa_queue", {}, basic("admin:admin-pw"), {},
+                               "application/xml");
+  BOOST_TEST(xml_accept.status == 406u);
+  const auto xml_body = call("POST", offer_path(), "<request/>", basic("integration:demo"),
+                             "application/xml");
+  BOOST_TEST(xml_body.status == 415u);
+  BOOST_TEST(call("PATCH", "/api/now/table/awa_queue/" + kQueue, "name=x", basic("admin:admin-pw"),
+                  "application/x-www-form-urlencoded").status == 415u);
+}
+
+BOOST_AUTO_TEST_CASE(table_api_round_trip) {
+  auto created = call("POST", "/api/now/table/awa_queue",
+                      R"({"name": "Sales", "external_id": "sales", "active": "yes"})");
+  BOOST_TEST(created.status == 201u);
+  const std::string id(parse(created).at("result").at("sys_id").as_string());
+  BOOST_TEST(parse(created).at("result").at("active").as_string() == "true");
+
+  auto listed = call("GET", "/api/now/table/awa_queue?sysparm_query=external_id%3Dsales"
+                            "&sysparm_fields=sys_id,name");
+  BOOST_TEST(listed.status == 200u);
+  BOOST_TEST(listed.body == R"({"result":[{"sys_id":")" + id + R"(","name":"Sales"}]})");
+
+  BOOST_TEST(call("PATCH", "/api/now/table/awa_queue/" + id, R"({"name": "Sales EU"})").status == 200u);
+  BOOST_TEST(call("PUT", "/api/now/table/awa_queue/" + id, R"({"active": false})").status == 200u);
+  auto got = call("GET", "/api/now/table/awa_queue/" + id);
+  BOOST_TEST(parse(got).at("result").at("name").as_string() == "Sales EU");
+  BOOST_TEST(parse(got).at("result").at("active").as_string() == "false");
+
+  auto deleted = call("DELETE", "/api/now/table/awa_queue/" + id);
+  BOOST_TEST(deleted.status == 204u);
+  BOOST_TEST(deleted.body.empty());
+  auto gone = call("GET", "/api/now/table/awa_queue/" + id);
+  BOOST_TEST(gone.status == 404u);
+  BOOST_TEST(gone.body == R"({"error":{"message":"No Record found","detail":null},"status":"failure"})");
+}
+
+BOOST_AUTO_TEST_CASE(table_api_refusals) {
+  BOOST_TEST(call("GET", "/api/now/table/incident").status == 400u);
+  BOOST_TEST(parse(call("GET", "/api/now/table/incident")).at("error").at("message").as_string() ==
+             "Invalid table incident");
+  BOOST_TEST(as_integration("POST", "/api/now/table/awa_queue", "{}").status == 403u);
+  BOOST_TEST(call("GET", "/api/now/table/sys_user", {}, basic("alice.agent:demo")).status == 403u);
+  const auto read_only = call("POST", "/api/now/table/awa_work_item", "{}");
+  BOOST_TEST(read_only.status == 405u);
+  BOOST_TEST(header(read_only, "Allow") == "GET");
+  BOOST_TEST(call("POST", "/api/now/table/awa_queue", R"({"name": {"x": 1}})").status == 400u);
+  BOOST_TEST(call("POST", "/api/now/table/awa_queue", "not json").status == 400u);
+  BOOST_TEST(call("GET", "/api/now/table/sys_user?sysparm_limit=ten").status == 400u);
+}
+
+BOOST_AUTO_TEST_CASE(passwords_never_leave_the_server) {
+  const auto created = call("POST", "/api/now/table/sys_user",
+                            R"({"user_name": "grace", "password": "Secr3t!", "roles": "awa_manager"})");
+  BOOST_TEST(created.status == 201u);
+  for (const auto& r : {created, call("GET", "/api/now/table/sys_user"),
+                        call("GET", "/api/now/table/sys_user?sysparm_fields=password,user_name")}) {
+    BOOST_TEST(r.body.find("Secr3t") == std::string::npos);
+    BOOST_TEST(r.body.find("argon2") == std::string::npos);
+    BOOST_TEST(r.body.find("password") == std::string::npos);
+  }
+  // The new user can sign in with it.
+  BOOST_TEST(call("GET", "/api/now/table/awa_queue", {}, basic("grace:Secr3t!")).status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(agent_presence_over_http) {
+  const std::string path = "/api/now/awa/agents/" + kAlice;
+  auto r = as_integration("PUT", path,
+                          R"({"presence": {"sys_id": ")" + std::string(domain::presence_states::away) + R"("}})");
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(parse(r).at("result").at("presence").at("name").as_string() == "Away");
+  BOOST_TEST(!parse(r).at("result").at("presence").at("available").as_bool());
+  r = as_integration("GET", path);
+  BOOST_TEST(parse(r).at("result").at("presence").at("sys_id").as_string() ==
+             domain::presence_states::away);
+  // Away agents get no offers.
+  BOOST_TEST(as_integration("POST", offer_path(), offer_body()).status == 409u);
+
+  r = as_integration("GET", "/api/now/awa/agents/0123456789abcdef0123456789abcdef");
+  BOOST_TEST(r.status == 404u);
+  BOOST_TEST(parse(r).at("error").at("message").as_string() == "Record Not Found");
+  BOOST_TEST(call("GET", path, {}, basic("manager:demo")).status == 403u);
+  BOOST_TEST(as_integration("PUT", path, R"({"presence": {}})").status == 400u);
+}
+
+BOOST_AUTO_TEST_CASE(a_change_that_cannot_be_saved_is_a_500_and_is_not_kept) {
+  log.fail_writes = true;
+  const auto r = as_integration("POST", offer_path(), offer_body());
+  BOOST_TEST(r.status == 500u);
+  BOOST_TEST(parse(r).at("result").at("success").as_bool() == false);
+  const auto created = call("POST", "/api/now/table/awa_queue", R"({"name": "Lost"})");
+  BOOST_TEST(created.status == 500u);
+  log.fail_writes = false;
+  const auto items = call("GET", "/api/now/table/awa_work_item");
+  BOOST_TEST(items.body == R"({"result":[]})");
+  const auto queues = call("GET", "/api/now/table/awa_queue?sysparm_query=name%3DLost");
+  BOOST_TEST(queues.body == R"({"result":[]})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,106 @@
+// JSON bodies in and out.
+#include <boost/test/unit_test.hpp>
+
+#include "server/json_codec.hpp"
+
+using namespace awa;
+using namespace awa::server;
+
+BOOST_AUTO_TEST_SUITE(json_codec)
+
+BOOST_AUTO_TEST_CASE(decodes_the_vendors_example) {
+  const auto r = json::decode_offer(R"({
+    "external_segment_id": "segment_59616aba87bd5210be070d48dabb35e6",
+    "queue_id": "92f8942787851210be070d48dabb35fb",
+    "assignment": {"agent_sys_id": "0d584509c323120095ccd02422d3ae5b",
+      "allowed_to_decline": "true", "enable_auto_assign": "false", "timeout": 30,
+      "offered_on": "2024-04-03T23:09:31.000"},
+    "unknown": {"ignored": [1, 2]}})");
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(*r->queue_id == "92f8942787851210be070d48dabb35fb");
+  BOOST_TEST(*r->external_segment_id == "segment_59616aba87bd5210be070d48dabb35e6");
+  BOOST_REQUIRE(r->assignment);
+  BOOST_TEST(*r->assignment->timeout == "30");
+  BOOST_TEST(*r->assignment->allowed_to_decline == "true");
+  BOOST_TEST(!r->transfer);
+}
+
+BOOST_AUTO_TEST_CASE(scalars_become_the_text_the_rules_read) {
+  const auto r = json::decode_offer(
+      R"({"assignment": {"allowed_to_decline": true, "enable_auto_assign": 0,
+          "timeout": 30.0, "display_option": null}})");
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(*r->assignment->allowed_to_decline == "true");
+  BOOST_TEST(*r->assignment->enable_auto_assign == "0");
+  BOOST_TEST(*r->assignment->timeout == "30");
+  BOOST_TEST(!r->assignment->display_option);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_shapes_name_the_field) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"queue_id": {"a": 1}})", "Invalid value for field queue_id"},
+      {R"({"assignment": "agent"})", "Invalid value for field assignment"},
+      {R"({"assignment": {"timeout": [30]}})", "Invalid value for field assignment.timeout"},
+      {R"({"transfer": {"target_id": {}}})", "Invalid value for field transfer.target_id"},
+      {R"({"queue_id": "q",})", "Request body is not valid JSON"},
+      {R"([1, 2])", "Request body is not valid JSON"},
+      {"", "Request body is not valid JSON"},
+      {"\"\xff\"", "Request body is not valid JSON"},
+  };
+  for (const auto& [body, message] : cases) {
+    const auto r = json::decode_offer(body);
+    BOOST_REQUIRE(!r.ok());
+    BOOST_TEST(r.failure().message == message);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(refuses_deep_nesting) {
+  std::string deep = R"({"a":)";
+  for (int i = 0; i < 100; ++i) deep += "[";
+  for (int i = 0; i < 100; ++i) deep += "]";
+  deep += "}";
+  BOOST_TEST(!json::decode_offer(deep).ok());
+}
+
+BOOST_AUTO_TEST_CASE(table_fields_and_presence) {
+  const auto fields = json::decode_fields(R"({"name": "Q", "active": false, "order": 5, "x": null})");
+  BOOST_REQUIRE(fields.ok());
+  BOOST_TEST(fields->size() == 4u);
+  BOOST_TEST(fields->at(1).second == "false");
+  BOOST_TEST(fields->at(2).second == "5");
+  BOOST_TEST(fields->at(3).second == "");
+  BOOST_TEST(!json::decode_fields(R"({"name": ["Q"]})").ok());
+
+  const auto presence = json::decode_presence(R"({"presence": {"sys_id": "abc"}})");
+  BOOST_REQUIRE(presence.ok());
+  BOOST_TEST(*presence.value() == "abc");
+  BOOST_TEST(!json::decode_presence(R"({})").value().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(encodes_the_platform_envelopes) {
+  domain::OfferAccepted accepted{"Manual assignment successfully requested.",
+                                 {"Interaction: IMS0000221", "w", "d", "interaction", "q"}};
+  BOOST_TEST(json::offer_success(accepted) ==
+             R"({"result":{"work_item":{"display_name":"Interaction: IMS0000221","sys_id":"w",)"
+             R"("document_id":"d","document_table":"interaction","queue":"q"},"success":true,)"
+             R"("message":"Manual assignment successfully requested."}})");
+  BOOST_TEST(json::offer_failure("Agent is not available") ==
+             R"({"result":{"success":false,"message":"Agent is not available"}})");
+  BOOST_TEST(json::error("User Not Authenticated", "Required to provide Auth information") ==
+             R"({"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"})");
+  BOOST_TEST(json::error("No Record found") ==
+             R"({"error":{"message":"No Record found","detail":null},"status":"failure"})");
+}
+
+BOOST_AUTO_TEST_CASE(records_never_show_passwords) {
+  domain::Record user = domain::blank_record(domain::Table::sys_user, domain::SysIdGenerator{}.next());
+  user.values[domain::user_field::user_name] = "u";
+  user.values[domain::user_field::password] = "$argon2id$secret-hash";
+  const std::string all = json::record(user);
+  BOOST_TEST(all.find("argon2id") == std::string::npos);
+  BOOST_TEST(all.find("password") == std::string::npos);
+  const std::vector<std::string> fields{"user_name", "password"};
+  BOOST_TEST(json::record(user, &fields) == R"({"result":{"user_name":"u"}})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
