@@ -1,0 +1,62 @@
+// Shared pieces of the end-to-end tests: demo ids, a server on a fresh data directory.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <memory>
+
+#include "domain/clock.hpp"
+#include "domain/time_format.hpp"
+#include "tests/e2e/http_client.hpp"
+#include "tests/e2e/server_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace awa::testing {
+
+inline const std::string kInteraction = "59616aba87bd5210be070d48dabb35e6";
+inline const std::string kQueue = "92f8942787851210be070d48dabb35fb";
+inline const std::string kAgent = "0d584509c323120095ccd02422d3ae5b";
+inline const std::string kOfferPath =
+    "/api/now/awa/documents/interaction/" + kInteraction + "/offer";
+
+inline std::string admin() { return basic_auth("admin", "admin"); }
+inline std::string integration() { return basic_auth("integration", "demo"); }
+
+// The vendor's curl example, with an offered_on one second ago.
+inline std::string vendor_example_body() {
+  const auto offered_on =
+      domain::format_offer_time(domain::SystemClock{}.now() - std::chrono::seconds(1));
+  return R"({
+"external_segment_id": "segment_59616aba87bd5210be070d48dabb35e6",
+"queue_id": "92f8942787851210be070d48dabb35fb",
+"assignment": {
+"agent_sys_id": "0d584509c323120095ccd02422d3ae5b",
+"allowed_to_decline": "true",
+"enable_auto_assign": "false",
+"timeout": 30,
+"offered_on":")" + offered_on + R"("
+}
+})";
+}
+
+inline boost::json::value json_of(const Reply& r) { return boost::json::parse(r.body); }
+
+struct DemoServer {
+  explicit DemoServer(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--demo", "--data-dir", dir.path().string(), "--threads", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    server = std::make_unique<ServerProcess>(args);
+  }
+  void restart(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--data-dir", dir.path().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    server = std::make_unique<ServerProcess>(args);
+  }
+  HttpClient client() const { return HttpClient(server->port()); }
+
+  TempDir dir;
+  std::unique_ptr<ServerProcess> server;
+};
+
+}  // namespace awa::testing
