@@ -5,7 +5,9 @@
 namespace awa::domain {
 namespace {
 
-Failure record_not_found() { return fail(errc::not_found, "Record Not Found"); }
+Failure record_not_found() {
+  return fail(errc::not_found, "Record Not Found");
+}
 
 std::optional<Failure> check_caller(const Caller& caller) {
   if (caller.roles.has(Role::awa_integration_user)) return std::nullopt;
@@ -20,8 +22,8 @@ PresenceView view_of(const Record& state) {
 AgentView agent_view(const State& state, const SysId& agent) {
   AgentView view{agent.str(), presence_of(state, agent), {}};
   // The platform lists the agent's service channels; this server has the Chat channel.
-  view.channels.push_back({std::string(presence_states::chat_channel), "Chat",
-                           view.presence.available});
+  view.channels.push_back(
+      {std::string(presence_states::chat_channel), "Chat", view.presence.available});
   return view;
 }
 

@@ -33,7 +33,8 @@ struct AgentView {
 // The presence state the agent is in; an agent with no presence record is Offline.
 PresenceView presence_of(const State& state, const SysId& agent);
 
-Outcome<AgentView> read_agent(const Transaction& tx, const Caller& caller, std::string_view user_id);
+Outcome<AgentView> read_agent(const Transaction& tx, const Caller& caller,
+                              std::string_view user_id);
 Outcome<AgentView> set_agent_presence(Transaction& tx, SysIdGenerator& ids, const Caller& caller,
                                       std::string_view user_id,
                                       const std::optional<std::string>& presence_state_id);

@@ -9,7 +9,9 @@ CommitQueue::CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Un
   writer_ = std::thread([this] { run(); });
 }
 
-CommitQueue::~CommitQueue() { stop(); }
+CommitQueue::~CommitQueue() {
+  stop();
+}
 
 CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
   std::lock_guard lock(mutex_);
@@ -109,7 +111,8 @@ void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) 
   }
   std::vector<ChangeSet> newest_first;
   newest_first.reserve(group.size());
-  for (auto it = group.rbegin(); it != group.rend(); ++it) newest_first.push_back(std::move(it->changes));
+  for (auto it = group.rbegin(); it != group.rend(); ++it)
+    newest_first.push_back(std::move(it->changes));
   undo_(newest_first);
 }
 

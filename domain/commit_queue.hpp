@@ -69,9 +69,9 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
-  Ticket next_ = 1;        // the ticket the next change gets
-  Ticket visible_ = 0;     // the newest change memory reflects; 0: only durable ones
-  Ticket resolved_ = 0;    // every ticket up to here is durable or failed
+  Ticket next_ = 1;      // the ticket the next change gets
+  Ticket visible_ = 0;   // the newest change memory reflects; 0: only durable ones
+  Ticket resolved_ = 0;  // every ticket up to here is durable or failed
   std::vector<FailedRange> failed_;
   std::multimap<Ticket, Completion> waiters_;
   std::uint64_t batches_ = 0;

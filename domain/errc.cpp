@@ -8,13 +8,20 @@ public:
   const char* name() const noexcept override { return "awa.domain"; }
   std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
-      case errc::bad_request: return "bad request";
-      case errc::forbidden: return "forbidden";
-      case errc::not_found: return "not found";
-      case errc::method_not_allowed: return "method not allowed";
-      case errc::conflict: return "conflict";
-      case errc::storage_failure: return "storage failure";
-      case errc::not_implemented: return "not implemented";
+      case errc::bad_request:
+        return "bad request";
+      case errc::forbidden:
+        return "forbidden";
+      case errc::not_found:
+        return "not found";
+      case errc::method_not_allowed:
+        return "method not allowed";
+      case errc::conflict:
+        return "conflict";
+      case errc::storage_failure:
+        return "storage failure";
+      case errc::not_implemented:
+        return "not implemented";
     }
     return "unknown";
   }
@@ -27,6 +34,8 @@ const std::error_category& domain_category() {
   return category;
 }
 
-std::error_code make_error_code(errc e) { return {static_cast<int>(e), domain_category()}; }
+std::error_code make_error_code(errc e) {
+  return {static_cast<int>(e), domain_category()};
+}
 
 }  // namespace awa::domain

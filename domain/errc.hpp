@@ -48,7 +48,9 @@ private:
   std::variant<T, Failure> value_;
 };
 
-inline Failure fail(errc kind, std::string message) { return {kind, std::move(message)}; }
+inline Failure fail(errc kind, std::string message) {
+  return {kind, std::move(message)};
+}
 
 }  // namespace awa::domain
 

@@ -14,6 +14,8 @@ std::optional<bool> parse_bool(std::string_view text);
 // A decimal integer, optionally signed; "30" and "30.0" both read as 30.
 std::optional<std::int64_t> parse_integer(std::string_view text);
 
-inline std::string_view bool_text(bool b) { return b ? "true" : "false"; }
+inline std::string_view bool_text(bool b) {
+  return b ? "true" : "false";
+}
 
 }  // namespace awa::domain

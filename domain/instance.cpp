@@ -19,7 +19,9 @@ Instance::Instance(const Clock& clock, DurableLog& log, const PasswordHasher& ha
         }
       }) {}
 
-Instance::~Instance() { commits_.stop(); }
+Instance::~Instance() {
+  commits_.stop();
+}
 
 std::error_code Instance::load() {
   std::lock_guard lock(mutex_);
@@ -70,8 +72,9 @@ Answer<AgentView> Instance::agent(const Caller& caller, std::string_view user_id
   return run([&](Transaction& tx) { return read_agent(tx, caller, user_id); });
 }
 
-Answer<AgentView> Instance::set_agent_presence(const Caller& caller, std::string_view user_id,
-                                               const std::optional<std::string>& presence_state_id) {
+Answer<AgentView> Instance::set_agent_presence(
+    const Caller& caller, std::string_view user_id,
+    const std::optional<std::string>& presence_state_id) {
   return run([&](Transaction& tx) {
     return domain::set_agent_presence(tx, ids_, caller, user_id, presence_state_id);
   });
@@ -81,7 +84,8 @@ Answer<std::vector<Record>> Instance::list(const Caller& caller, const ListReque
   return run([&](Transaction& tx) { return list_records(tx, caller, request); });
 }
 
-Answer<Record> Instance::get(const Caller& caller, std::string_view table, std::string_view sys_id) {
+Answer<Record> Instance::get(const Caller& caller, std::string_view table,
+                             std::string_view sys_id) {
   return run([&](Transaction& tx) { return get_record(tx, caller, table, sys_id); });
 }
 

@@ -75,7 +75,8 @@ public:
 
 private:
   template <class Rule>
-  auto run(Rule&& rule) -> Answer<typename decltype(rule(std::declval<Transaction&>()))::value_type>;
+  auto run(Rule&& rule)
+      -> Answer<typename decltype(rule(std::declval<Transaction&>()))::value_type>;
   void hash_passwords(std::string_view table, FieldValues& values) const;
 
   const Clock& clock_;

@@ -10,7 +10,8 @@
 
 namespace awa::domain {
 
-inline constexpr std::string_view kAssignmentRequested = "Manual assignment successfully requested.";
+inline constexpr std::string_view kAssignmentRequested =
+    "Manual assignment successfully requested.";
 
 // Work item states, as stored.
 namespace work_item_state {

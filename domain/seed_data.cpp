@@ -13,7 +13,8 @@ struct Field {
   std::string_view value;
 };
 
-void put(Transaction& tx, Table table, std::string_view sys_id, std::initializer_list<Field> fields) {
+void put(Transaction& tx, Table table, std::string_view sys_id,
+         std::initializer_list<Field> fields) {
   Record record = blank_record(table, *SysId::parse(sys_id));
   for (const auto& f : fields) record[f.index] = std::string(f.value);
   tx.put(std::move(record));
@@ -24,9 +25,12 @@ void put(Transaction& tx, Table table, std::string_view sys_id, std::initializer
 void seed_presence_states(Transaction& tx) {
   using namespace presence_state_field;
   namespace ps = presence_states;
-  put(tx, Table::awa_presence_state, ps::available, {{name, "Available"}, {available, "true"}, {order, "0"}});
-  put(tx, Table::awa_presence_state, ps::away, {{name, "Away"}, {available, "false"}, {order, "1000"}});
-  put(tx, Table::awa_presence_state, ps::offline, {{name, "Offline"}, {available, "false"}, {order, "2000"}});
+  put(tx, Table::awa_presence_state, ps::available,
+      {{name, "Available"}, {available, "true"}, {order, "0"}});
+  put(tx, Table::awa_presence_state, ps::away,
+      {{name, "Away"}, {available, "false"}, {order, "1000"}});
+  put(tx, Table::awa_presence_state, ps::offline,
+      {{name, "Offline"}, {available, "false"}, {order, "2000"}});
 }
 
 void seed_admin(Transaction& tx, SysIdGenerator& ids, std::string password_hash) {
@@ -55,8 +59,11 @@ void seed_demo(Transaction& tx, SysIdGenerator& ids, const PasswordHasher& hashe
        "awa_agent,awa_external_user", ps::away},
       {"3d584509c323120095ccd02422d3ae5e", "dave.agent", "Dave Agent (no awa_external_user)",
        "awa_agent", ps::available},
-      {"4d584509c323120095ccd02422d3ae5f", "integration", "CCaaS Integration",
-       "awa_integration_user", {}},
+      {"4d584509c323120095ccd02422d3ae5f",
+       "integration",
+       "CCaaS Integration",
+       "awa_integration_user",
+       {}},
       {"5d584509c323120095ccd02422d3ae60", "manager", "AWA Manager", "awa_manager", {}},
   };
   for (const auto& u : users) {
@@ -80,16 +87,22 @@ void seed_demo(Transaction& tx, SysIdGenerator& ids, const PasswordHasher& hashe
   put(tx, Table::interaction, "69616aba87bd5210be070d48dabb35e7",
       {{number, "IMS0000222"}, {short_description, "Call: billing question"}});
   put(tx, Table::interaction, "79616aba87bd5210be070d48dabb35e8",
-      {{number, "IMS0000223"}, {short_description, "Call: closed yesterday"}, {document_field::active, "false"}});
+      {{number, "IMS0000223"},
+       {short_description, "Call: closed yesterday"},
+       {document_field::active, "false"}});
   put(tx, Table::task, "89616aba87bd5210be070d48dabb35e9",
       {{number, "TASK0000101"}, {short_description, "Call back the customer"}});
 
   using namespace reject_reason_field;
   put(tx, Table::awa_reject_reason, "b2f8942787851210be070d48dabb35fd",
-      {{value, "busy"}, {display_value, "Busy with another customer"}, {order, "100"},
+      {{value, "busy"},
+       {display_value, "Busy with another customer"},
+       {order, "100"},
        {service_channel, ps::chat_channel}});
   put(tx, Table::awa_reject_reason, "c2f8942787851210be070d48dabb35fe",
-      {{value, "skill"}, {display_value, "Not my area of expertise"}, {order, "200"},
+      {{value, "skill"},
+       {display_value, "Not my area of expertise"},
+       {order, "200"},
        {service_channel, ps::chat_channel}});
 }
 

@@ -6,8 +6,9 @@
 namespace awa::domain {
 namespace {
 
-std::string_view number_prefix(Table table) { return table == Table::task ? "TASK" : "IMS"; }
-
+std::string_view number_prefix(Table table) {
+  return table == Table::task ? "TASK" : "IMS";
+}
 
 }  // namespace
 

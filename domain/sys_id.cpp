@@ -13,7 +13,9 @@ int hex_value(char c) {
 }
 
 // xoroshiro128+ : fast, and seeded from the OS so ids do not repeat across runs.
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 }  // namespace
 

@@ -31,7 +31,9 @@ private:
   std::array<std::uint8_t, 16> bytes_{};
 };
 
-inline std::ostream& operator<<(std::ostream& out, const SysId& id) { return out << id.str(); }
+inline std::ostream& operator<<(std::ostream& out, const SysId& id) {
+  return out << id.str();
+}
 
 // Generates random sys_ids; not thread-safe (callers hold the instance lock).
 class SysIdGenerator {

@@ -7,15 +7,15 @@ namespace {
 
 using K = FieldKind;
 
-#define AWA_SYS_FIELDS {"sys_created_on", K::timestamp}, {"sys_updated_on", K::timestamp}
+#define AWA_SYS_FIELDS                \
+  {"sys_created_on", K::timestamp}, { \
+    "sys_updated_on", K::timestamp    \
+  }
 
 constexpr FieldSpec kUserFields[] = {
-    AWA_SYS_FIELDS,
-    {"user_name", K::text, {}, true},
-    {"name", K::text},
-    {"password", K::password},
-    {"roles", K::text},
-    {"active", K::boolean, "true"},
+    AWA_SYS_FIELDS,     {"user_name", K::text, {}, true},
+    {"name", K::text},  {"password", K::password},
+    {"roles", K::text}, {"active", K::boolean, "true"},
 };
 constexpr FieldSpec kQueueFields[] = {
     AWA_SYS_FIELDS,
@@ -75,8 +75,7 @@ constexpr FieldSpec kWorkItemFields[] = {
 constexpr std::array<TableSpec, kTableCount> kTables{{
     {Table::sys_user, "sys_user", "User", kUserFields, true, "user_name"},
     {Table::awa_queue, "awa_queue", "Queue", kQueueFields, true},
-    {Table::awa_presence_state, "awa_presence_state", "Presence State", kPresenceStateFields,
-     true},
+    {Table::awa_presence_state, "awa_presence_state", "Presence State", kPresenceStateFields, true},
     // Presence changes go through the Agent API, which checks what it is given.
     {Table::awa_agent_presence, "awa_agent_presence", "Agent Presence", kAgentPresenceFields,
      false},
@@ -88,7 +87,9 @@ constexpr std::array<TableSpec, kTableCount> kTables{{
 
 }  // namespace
 
-const TableSpec& spec_of(Table table) { return kTables[static_cast<std::size_t>(table)]; }
+const TableSpec& spec_of(Table table) {
+  return kTables[static_cast<std::size_t>(table)];
+}
 
 std::optional<Table> table_named(std::string_view name) {
   for (const auto& spec : kTables) {

@@ -42,7 +42,7 @@ struct TableSpec {
   std::string_view name;
   std::string_view label;  // as in a work item's display name: "Interaction: IMS0000221"
   std::span<const FieldSpec> fields;
-  bool writable;           // through the Table API
+  bool writable;                         // through the Table API
   std::string_view required_field = {};  // must be given on create
 };
 

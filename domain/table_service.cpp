@@ -7,7 +7,9 @@
 namespace awa::domain {
 namespace {
 
-Failure no_record() { return fail(errc::not_found, "No Record found"); }
+Failure no_record() {
+  return fail(errc::not_found, "No Record found");
+}
 
 Outcome<Table> resolve(std::string_view name) {
   if (const auto table = table_named(name)) return *table;
@@ -131,8 +133,7 @@ std::optional<Failure> assign(const Transaction& tx, Record& record, const Field
   if (!spec.required_field.empty()) {
     const auto required = *field_index(record.table, spec.required_field);
     if (record[required].empty()) {
-      return fail(errc::bad_request,
-                  "Missing required field: " + std::string(spec.required_field));
+      return fail(errc::bad_request, "Missing required field: " + std::string(spec.required_field));
     }
   }
   return std::nullopt;

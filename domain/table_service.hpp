@@ -18,9 +18,9 @@ using FieldValues = std::vector<std::pair<std::string, std::string>>;
 
 struct ListRequest {
   std::string table;
-  std::optional<std::string> query;   // sysparm_query: field=value terms joined by ^
-  std::optional<std::string> limit;   // sysparm_limit
-  std::optional<std::string> offset;  // sysparm_offset
+  std::optional<std::string> query = {};   // sysparm_query: field=value terms joined by ^
+  std::optional<std::string> limit = {};   // sysparm_limit
+  std::optional<std::string> offset = {};  // sysparm_offset
 };
 
 inline constexpr std::size_t kDefaultListLimit = 10000;

@@ -23,9 +23,12 @@ Civil to_civil(TimePoint t) {
   const std::chrono::year_month_day ymd{days};
   const auto in_day = t - days;
   const long long ms = in_day.count();
-  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
-          static_cast<int>(static_cast<unsigned>(ymd.day())), static_cast<int>(ms / 3'600'000),
-          static_cast<int>(ms / 60'000 % 60), static_cast<int>(ms / 1000 % 60),
+  return {static_cast<int>(ymd.year()),
+          static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day())),
+          static_cast<int>(ms / 3'600'000),
+          static_cast<int>(ms / 60'000 % 60),
+          static_cast<int>(ms / 1000 % 60),
           static_cast<int>(ms % 1000)};
 }
 
@@ -33,8 +36,8 @@ Civil to_civil(TimePoint t) {
 
 std::optional<TimePoint> parse_offer_time(std::string_view text) {
   // 2024-04-03T23:09:31.000
-  if (text.size() != 23 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-      text[13] != ':' || text[16] != ':' || text[19] != '.') {
+  if (text.size() != 23 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != '.') {
     return std::nullopt;
   }
   const auto year = digits(text, 0, 4);
@@ -57,8 +60,8 @@ std::optional<TimePoint> parse_offer_time(std::string_view text) {
 std::string format_offer_time(TimePoint t) {
   const Civil c = to_civil(t);
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", c.year, c.month,
-                c.day, c.hour, c.minute, c.second, c.millisecond);
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", c.year, c.month, c.day,
+                c.hour, c.minute, c.second, c.millisecond);
   return buffer;
 }
 

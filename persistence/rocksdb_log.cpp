@@ -17,14 +17,22 @@ public:
   const char* name() const noexcept override { return "rocksdb"; }
   std::string message(int code) const override {
     switch (static_cast<rocksdb::Status::Code>(code)) {
-      case rocksdb::Status::kCorruption: return "corruption";
-      case rocksdb::Status::kIOError: return "I/O error";
-      case rocksdb::Status::kNotSupported: return "not supported";
-      case rocksdb::Status::kInvalidArgument: return "invalid argument";
-      case rocksdb::Status::kBusy: return "busy";
-      case rocksdb::Status::kTimedOut: return "timed out";
-      case rocksdb::Status::kAborted: return "aborted";
-      default: return "rocksdb error " + std::to_string(code);
+      case rocksdb::Status::kCorruption:
+        return "corruption";
+      case rocksdb::Status::kIOError:
+        return "I/O error";
+      case rocksdb::Status::kNotSupported:
+        return "not supported";
+      case rocksdb::Status::kInvalidArgument:
+        return "invalid argument";
+      case rocksdb::Status::kBusy:
+        return "busy";
+      case rocksdb::Status::kTimedOut:
+        return "timed out";
+      case rocksdb::Status::kAborted:
+        return "aborted";
+      default:
+        return "rocksdb error " + std::to_string(code);
     }
   }
 };
@@ -54,13 +62,15 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options) {
   rocksdb::DB* db = nullptr;
   const auto status = rocksdb::DB::Open(db_options, options.directory.string(), &db);
   if (!status.ok()) {
-    throw std::runtime_error("cannot open the data directory " + options.directory.string() +
-                             ": " + status.ToString());
+    throw std::runtime_error("cannot open the data directory " + options.directory.string() + ": " +
+                             status.ToString());
   }
   db_.reset(db);
 }
 
-RocksdbLog::~RocksdbLog() { close(); }
+RocksdbLog::~RocksdbLog() {
+  close();
+}
 
 void RocksdbLog::close() {
   if (!db_) return;
@@ -74,8 +84,8 @@ std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets
   for (const domain::ChangeSet* set : sets) {
     for (const auto& change : *set) {
       const std::string key = encode_key(change.table, change.id);
-      const auto status = change.after ? batch.Put(key, encode_value(*change.after))
-                                       : batch.Delete(key);
+      const auto status =
+          change.after ? batch.Put(key, encode_value(*change.after)) : batch.Delete(key);
       if (!status.ok()) return to_error(status);
     }
   }

@@ -13,13 +13,20 @@ using domain::errc;
 
 unsigned status_of(errc kind) {
   switch (kind) {
-    case errc::bad_request: return 400;
-    case errc::forbidden: return 403;
-    case errc::not_found: return 404;
-    case errc::method_not_allowed: return 405;
-    case errc::conflict: return 409;
-    case errc::storage_failure: return 500;
-    case errc::not_implemented: return 501;
+    case errc::bad_request:
+      return 400;
+    case errc::forbidden:
+      return 403;
+    case errc::not_found:
+      return 404;
+    case errc::method_not_allowed:
+      return 405;
+    case errc::conflict:
+      return 409;
+    case errc::storage_failure:
+      return 500;
+    case errc::not_implemented:
+      return 501;
   }
   return 500;
 }
@@ -32,8 +39,8 @@ HttpResponse json_response(unsigned status, std::string body) {
 }
 
 HttpResponse unauthorized() {
-  HttpResponse r = Api::error_response(401, "User Not Authenticated",
-                                       "Required to provide Auth information");
+  HttpResponse r =
+      Api::error_response(401, "User Not Authenticated", "Required to provide Auth information");
   r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"awa-server\"");
   return r;
 }
@@ -43,8 +50,8 @@ HttpResponse not_found_path() {
 }
 
 HttpResponse method_not_allowed(std::string_view allow) {
-  HttpResponse r = Api::error_response(405, "Method not Supported",
-                                       "Allowed methods: " + std::string(allow));
+  HttpResponse r =
+      Api::error_response(405, "Method not Supported", "Allowed methods: " + std::string(allow));
   r.headers.emplace_back("Allow", std::string(allow));
   return r;
 }
@@ -70,7 +77,9 @@ std::string lower(std::string_view s) {
 }
 
 // The media type of a Content-Type or Accept entry, without parameters, lower case.
-std::string media_type(std::string_view entry) { return lower(trim(entry.substr(0, entry.find(';')))); }
+std::string media_type(std::string_view entry) {
+  return lower(trim(entry.substr(0, entry.find(';'))));
+}
 
 // Whether the client takes JSON: no Accept, or any entry that JSON satisfies.
 bool accepts_json(std::string_view accept) {
@@ -101,7 +110,9 @@ struct Route {
   }
 };
 
-bool known_version(std::string_view segment) { return segment == "v1" || segment == "v2"; }
+bool known_version(std::string_view segment) {
+  return segment == "v1" || segment == "v2";
+}
 bool looks_like_version(std::string_view segment) {
   return segment.size() >= 2 && segment[0] == 'v' &&
          segment.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
@@ -170,8 +181,8 @@ void Api::handle(HttpRequest request, Respond respond) {
 
 void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Respond respond) {
   if (!accepts_json(request.accept)) {
-    return respond(error_response(406, "Not Acceptable",
-                                  "Supported response types: application/json"));
+    return respond(
+        error_response(406, "Not Acceptable", "Supported response types: application/json"));
   }
   const auto parsed = parse_route(request.target);
   if (!parsed) return respond(not_found_path());
@@ -181,18 +192,18 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Res
   const std::string& method = request.method;
   const bool has_body = method == "POST" || method == "PUT" || method == "PATCH";
   if (has_body && !body_is_json(request)) {
-    return respond(error_response(415, "Unsupported Media Type",
-                                  "Supported request types: application/json"));
+    return respond(
+        error_response(415, "Unsupported Media Type", "Supported request types: application/json"));
   }
 
   // Sends `response` once what it reflects is durable; a failed write becomes a 500.
   const auto answer_when_durable = [&](domain::CommitQueue::Ticket ticket, HttpResponse response,
                                        HttpResponse on_storage_failure) {
-    instance_.when_durable(
-        ticket, [respond = std::move(respond), response = std::move(response),
-                 failed = std::move(on_storage_failure)](std::error_code error) mutable {
-          respond(error ? std::move(failed) : std::move(response));
-        });
+    instance_.when_durable(ticket,
+                           [respond = std::move(respond), response = std::move(response),
+                            failed = std::move(on_storage_failure)](std::error_code error) mutable {
+                             respond(error ? std::move(failed) : std::move(response));
+                           });
   };
   const auto storage_error = [] {
     return error_response(500, "Internal server error", "The change could not be saved");
@@ -200,8 +211,8 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Res
   // The usual shape: an answer in the result envelope, or the platform's error envelope.
   const auto answer = [&](auto&& domain_answer, unsigned ok_status, auto encode) {
     HttpResponse response = domain_answer.outcome
-                                 ? json_response(ok_status, encode(domain_answer.outcome.value()))
-                                 : failure_response(domain_answer.outcome.failure());
+                                ? json_response(ok_status, encode(domain_answer.outcome.value()))
+                                : failure_response(domain_answer.outcome.failure());
     answer_when_durable(domain_answer.ticket, std::move(response), storage_error());
   };
 

@@ -35,8 +35,8 @@ std::optional<BasicCredentials> parse_basic_authorization(std::string_view heade
   return BasicCredentials{decoded.substr(0, colon), decoded.substr(colon + 1)};
 }
 
-Authenticator::Authenticator(const domain::Instance& instance,
-                             const domain::PasswordHasher& hasher, std::size_t cache_capacity)
+Authenticator::Authenticator(const domain::Instance& instance, const domain::PasswordHasher& hasher,
+                             std::size_t cache_capacity)
     : instance_(instance), hasher_(hasher), capacity_(cache_capacity) {
   randombytes_buf(secret_.data(), secret_.size());
   // Verified against when the user does not exist, so that costs a hash too.

@@ -89,12 +89,12 @@ private:
     reading_ = true;
     if (buffer_.size() > 0) return read_request();
     stream_.expires_after(std::chrono::seconds(limits_.idle_timeout_seconds));
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
-                                                       beast::error_code ec, std::size_t n) {
-      self->buffer_.commit(n);
-      if (ec) return self->on_read(ec);
-      self->read_request();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->on_read(ec);
+                              self->read_request();
+                            });
   }
 
   void read_request() {
@@ -102,10 +102,9 @@ private:
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser_->body_limit(limits_.body_bytes);
     stream_.expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -258,9 +257,13 @@ HttpServer::HttpServer(const std::string& address, std::uint16_t port, const Htt
   acceptor.listen(net::socket_base::max_listen_connections);
 }
 
-HttpServer::~HttpServer() { impl_->slow_work.join(); }
+HttpServer::~HttpServer() {
+  impl_->slow_work.join();
+}
 
-std::uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t HttpServer::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 void HttpServer::run() {
   impl_->signals.async_wait([this](beast::error_code ec, int signal) {
@@ -277,7 +280,9 @@ void HttpServer::run() {
   for (auto& w : workers) w.join();
 }
 
-void HttpServer::stop() { impl_->stop(); }
+void HttpServer::stop() {
+  impl_->stop();
+}
 
 void HttpServer::offload(std::function<void()> work) {
   net::post(impl_->slow_work, std::move(work));

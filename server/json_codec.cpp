@@ -32,22 +32,27 @@ Failure invalid(std::string_view field) {
 // A scalar as the text the rules read: strings as they are, booleans and numbers as written.
 std::optional<std::string> scalar_text(const bj::value& v) {
   switch (v.kind()) {
-    case bj::kind::string: return std::string(v.get_string());
-    case bj::kind::bool_: return std::string(v.get_bool() ? "true" : "false");
-    case bj::kind::int64: return std::to_string(v.get_int64());
-    case bj::kind::uint64: return std::to_string(v.get_uint64());
+    case bj::kind::string:
+      return std::string(v.get_string());
+    case bj::kind::bool_:
+      return std::string(v.get_bool() ? "true" : "false");
+    case bj::kind::int64:
+      return std::to_string(v.get_int64());
+    case bj::kind::uint64:
+      return std::to_string(v.get_uint64());
     case bj::kind::double_: {
       char buffer[64];
       const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v.get_double());
       return std::string(buffer, end);
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
 // Reads an optional scalar member; null is absent, an object or array is an error.
-std::optional<Failure> read(const bj::object& object, std::string_view name,
-                            std::string_view path, std::optional<std::string>& out) {
+std::optional<Failure> read(const bj::object& object, std::string_view name, std::string_view path,
+                            std::optional<std::string>& out) {
   const auto it = object.find(name);
   if (it == object.end() || it->value().is_null()) return std::nullopt;
   out = scalar_text(it->value());
@@ -95,8 +100,8 @@ Outcome<domain::OfferRequest> decode_offer(std::string_view body) {
   const bj::object& root = parsed.value();
   domain::OfferRequest request;
   if (auto e = read(root, "queue_id", "queue_id", request.queue_id)) return *e;
-  if (auto e = read(root, "external_segment_id", "external_segment_id",
-                    request.external_segment_id)) {
+  if (auto e =
+          read(root, "external_segment_id", "external_segment_id", request.external_segment_id)) {
     return *e;
   }
 

@@ -15,18 +15,26 @@ std::atomic<LogLevel> g_level{LogLevel::info};
 
 std::string_view name_of(LogLevel level) {
   switch (level) {
-    case LogLevel::debug: return "DEBUG";
-    case LogLevel::info: return "INFO";
-    case LogLevel::warn: return "WARN";
-    case LogLevel::error: return "ERROR";
+    case LogLevel::debug:
+      return "DEBUG";
+    case LogLevel::info:
+      return "INFO";
+    case LogLevel::warn:
+      return "WARN";
+    case LogLevel::error:
+      return "ERROR";
   }
   return "?";
 }
 
 }  // namespace
 
-void set_level(LogLevel level) { g_level = level; }
-bool enabled(LogLevel level) { return level >= g_level.load(std::memory_order_relaxed); }
+void set_level(LogLevel level) {
+  g_level = level;
+}
+bool enabled(LogLevel level) {
+  return level >= g_level.load(std::memory_order_relaxed);
+}
 
 void write(LogLevel level, std::string_view message) {
   if (!enabled(level)) return;

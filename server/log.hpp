@@ -11,9 +11,17 @@ void set_level(LogLevel level);
 bool enabled(LogLevel level);
 void write(LogLevel level, std::string_view message);
 
-inline void debug(std::string_view m) { if (enabled(LogLevel::debug)) write(LogLevel::debug, m); }
-inline void info(std::string_view m) { write(LogLevel::info, m); }
-inline void warn(std::string_view m) { write(LogLevel::warn, m); }
-inline void error(std::string_view m) { write(LogLevel::error, m); }
+inline void debug(std::string_view m) {
+  if (enabled(LogLevel::debug)) write(LogLevel::debug, m);
+}
+inline void info(std::string_view m) {
+  write(LogLevel::info, m);
+}
+inline void warn(std::string_view m) {
+  write(LogLevel::warn, m);
+}
+inline void error(std::string_view m) {
+  write(LogLevel::error, m);
+}
 
 }  // namespace awa::server::log

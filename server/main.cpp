@@ -62,8 +62,8 @@ int serve(const server::Settings& settings) {
                   [&http](std::function<void()> work) { http->offload(std::move(work)); });
   const server::HttpLimits limits{8 * 1024, 1024 * 1024, settings.read_timeout_seconds,
                                   settings.idle_timeout_seconds};
-  server::HttpServer server(settings.listen_address, settings.listen_port, limits,
-                            settings.threads, api);
+  server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
+                            api);
   http = &server;
   server::log::info("listening on " + settings.listen_address + ":" +
                     std::to_string(server.port()) + " with " + std::to_string(settings.threads) +

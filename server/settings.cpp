@@ -12,8 +12,8 @@ namespace {
 template <class T>
 void check_bounds(const char* name, T value, T low, T high) {
   if (value < low || value > high) {
-    throw po::error("--" + std::string(name) + " must be between " + std::to_string(low) +
-                    " and " + std::to_string(high));
+    throw po::error("--" + std::string(name) + " must be between " + std::to_string(low) + " and " +
+                    std::to_string(high));
   }
 }
 
@@ -48,31 +48,30 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   std::string log_level = "info";
 
   po::options_description options("awa-server options");
-  options.add_options()
-      ("help", "print this help and exit")
-      ("listen", po::value(&listen)->default_value(listen),
-       "address and port to listen on, ADDR:PORT (port 0: any free port)")
-      ("data-dir", po::value(&s.data_dir)->default_value(s.data_dir),
-       "RocksDB data directory; created with the out-of-box data when new")
-      ("threads", po::value(&s.threads)->default_value(s.threads),
-       "HTTP worker threads, 1-256 (0: one per core)")
-      ("durability", po::value(&durability)->default_value(durability),
-       "process: acknowledged writes survive a crash of the server; power: they survive "
-       "power loss (fsync, grouped across concurrent requests)")
-      ("demo", po::bool_switch(&s.demo),
-       "seed a new data directory with demo data; admin's password defaults to 'admin'")
-      ("log-level", po::value(&log_level)->default_value(log_level),
-       "debug (one line per request), info, warn or error")
-      ("read-timeout", po::value(&s.read_timeout_seconds)->default_value(s.read_timeout_seconds),
-       "seconds a client has to send a whole request, 1-3600")
-      ("idle-timeout", po::value(&s.idle_timeout_seconds)->default_value(s.idle_timeout_seconds),
-       "seconds a keep-alive connection may wait for its next request, 1-3600")
-      ("rocksdb-write-buffer-mib",
-       po::value(&s.rocksdb_write_buffer_mib)->default_value(s.rocksdb_write_buffer_mib),
-       "RocksDB memtable size in MiB, 1-1024")
-      ("rocksdb-block-cache-mib",
-       po::value(&s.rocksdb_block_cache_mib)->default_value(s.rocksdb_block_cache_mib),
-       "RocksDB block cache size in MiB, 1-16384");
+  options.add_options()("help", "print this help and exit")(
+      "listen", po::value(&listen)->default_value(listen),
+      "address and port to listen on, ADDR:PORT (port 0: any free port)")(
+      "data-dir", po::value(&s.data_dir)->default_value(s.data_dir),
+      "RocksDB data directory; created with the out-of-box data when new")(
+      "threads", po::value(&s.threads)->default_value(s.threads),
+      "HTTP worker threads, 1-256 (0: one per core)")(
+      "durability", po::value(&durability)->default_value(durability),
+      "process: acknowledged writes survive a crash of the server; power: they survive "
+      "power loss (fsync, grouped across concurrent requests)")(
+      "demo", po::bool_switch(&s.demo),
+      "seed a new data directory with demo data; admin's password defaults to 'admin'")(
+      "log-level", po::value(&log_level)->default_value(log_level),
+      "debug (one line per request), info, warn or error")(
+      "read-timeout", po::value(&s.read_timeout_seconds)->default_value(s.read_timeout_seconds),
+      "seconds a client has to send a whole request, 1-3600")(
+      "idle-timeout", po::value(&s.idle_timeout_seconds)->default_value(s.idle_timeout_seconds),
+      "seconds a keep-alive connection may wait for its next request, 1-3600")(
+      "rocksdb-write-buffer-mib",
+      po::value(&s.rocksdb_write_buffer_mib)->default_value(s.rocksdb_write_buffer_mib),
+      "RocksDB memtable size in MiB, 1-1024")(
+      "rocksdb-block-cache-mib",
+      po::value(&s.rocksdb_block_cache_mib)->default_value(s.rocksdb_block_cache_mib),
+      "RocksDB block cache size in MiB, 1-16384");
 
   CommandLine result;
   try {
@@ -82,8 +81,9 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     if (vm.count("help") != 0) {
       std::ostringstream help;
       help << "awa-server: the ServiceNow Advanced Work Assignment REST APIs, on one binary.\n\n"
-           << options << "\nEnvironment: AWA_ADMIN_PASSWORD sets the admin password of a new "
-                         "data directory.\n";
+           << options
+           << "\nEnvironment: AWA_ADMIN_PASSWORD sets the admin password of a new "
+              "data directory.\n";
       result.output = help.str();
       return result;
     }
@@ -95,11 +95,16 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     } else {
       throw po::error("--durability must be process or power");
     }
-    if (log_level == "debug") s.log_level = LogLevel::debug;
-    else if (log_level == "info") s.log_level = LogLevel::info;
-    else if (log_level == "warn") s.log_level = LogLevel::warn;
-    else if (log_level == "error") s.log_level = LogLevel::error;
-    else throw po::error("--log-level must be debug, info, warn or error");
+    if (log_level == "debug")
+      s.log_level = LogLevel::debug;
+    else if (log_level == "info")
+      s.log_level = LogLevel::info;
+    else if (log_level == "warn")
+      s.log_level = LogLevel::warn;
+    else if (log_level == "error")
+      s.log_level = LogLevel::error;
+    else
+      throw po::error("--log-level must be debug, info, warn or error");
     check_bounds("threads", s.threads, 0u, 256u);
     check_bounds("read-timeout", s.read_timeout_seconds, 1u, 3600u);
     check_bounds("idle-timeout", s.idle_timeout_seconds, 1u, 3600u);

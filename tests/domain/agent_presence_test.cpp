@@ -1,7 +1,8 @@
 // The Agent API's presence rules (contract section 3).
+#include "domain/agent_presence.hpp"
+
 #include <boost/test/unit_test.hpp>
 
-#include "domain/agent_presence.hpp"
 #include "tests/domain/fixture.hpp"
 
 using namespace awa;
@@ -35,8 +36,8 @@ BOOST_AUTO_TEST_CASE(a_user_without_presence_is_offline) {
 
 BOOST_AUTO_TEST_CASE(sets_presence_and_keeps_one_record_per_agent) {
   domain::Transaction tx(state, clock.now());
-  auto view = domain::set_agent_presence(tx, ids, integration, demo::carol,
-                                         std::string(ps::available));
+  auto view =
+      domain::set_agent_presence(tx, ids, integration, demo::carol, std::string(ps::available));
   BOOST_REQUIRE(view.ok());
   BOOST_TEST(view->presence.available);
   view = domain::set_agent_presence(tx, ids, integration, demo::carol, std::string(ps::offline));

@@ -1,12 +1,13 @@
 // The commit pipeline: answers wait for durability, concurrent changes share a write, and a
 // failed write is undone in memory and reported to everyone who saw it.
+#include "domain/commit_queue.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
 #include <future>
 #include <thread>
 
-#include "domain/commit_queue.hpp"
 #include "tests/support/memory_log.hpp"
 
 using namespace awa;
@@ -118,7 +119,8 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
   std::mutex state_mutex;
   std::vector<std::string> undone;
   CommitQueue queue(log, false, state_mutex, [&](std::span<const ChangeSet> newest_first) {
-    for (const auto& set : newest_first) undone.push_back(set.front().after->values[queue_field::name]);
+    for (const auto& set : newest_first)
+      undone.push_back(set.front().after->values[queue_field::name]);
   });
   std::vector<std::promise<std::error_code>> done(3);
   for (int i = 0; i < 3; ++i) {

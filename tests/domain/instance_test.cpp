@@ -1,10 +1,11 @@
 // The instance as the server uses it: start-up, seeding, durability of answers, and what a
 // failed write leaves behind (nothing).
+#include "domain/instance.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <future>
 
-#include "domain/instance.hpp"
 #include "tests/domain/fixture.hpp"
 
 using namespace awa;
@@ -60,8 +61,7 @@ BOOST_AUTO_TEST_CASE(load_rebuilds_the_same_state) {
   BOOST_TEST(restarted.is_new());
   BOOST_REQUIRE(!restarted.load());
   BOOST_TEST(restarted.record_count() == instance.record_count());
-  const auto item = restarted.get(integration, "awa_work_item",
-                                  offered.outcome->work_item.sys_id);
+  const auto item = restarted.get(integration, "awa_work_item", offered.outcome->work_item.sys_id);
   BOOST_REQUIRE(item.outcome.ok());
   BOOST_TEST(item.outcome->values[domain::work_item_field::state] == "pending_accept");
 }
@@ -85,21 +85,23 @@ BOOST_AUTO_TEST_CASE(a_change_that_cannot_be_written_is_taken_back) {
 }
 
 BOOST_AUTO_TEST_CASE(passwords_are_hashed_and_credential_versions_move) {
-  const auto created = instance.create(admin, "sys_user",
-                                       {{"user_name", "frank"}, {"password", "pw1"},
-                                        {"roles", "awa_integration_user"}});
+  const auto created = instance.create(
+      admin, "sys_user",
+      {{"user_name", "frank"}, {"password", "pw1"}, {"roles", "awa_integration_user"}});
   BOOST_REQUIRE(created.outcome.ok());
   BOOST_TEST(created.outcome->values[domain::user_field::password] == "plain$pw1");
   const auto before = instance.credential("frank");
   BOOST_REQUIRE(before);
   BOOST_TEST(instance.current_roles(before->user, before->version).has_value());
 
-  const auto changed = instance.update(admin, "sys_user", before->user.str(), {{"password", "pw2"}});
+  const auto changed =
+      instance.update(admin, "sys_user", before->user.str(), {{"password", "pw2"}});
   BOOST_REQUIRE(changed.outcome.ok());
   BOOST_TEST(!instance.current_roles(before->user, before->version).has_value());
   BOOST_TEST(instance.credential("frank")->password_hash == "plain$pw2");
 
-  const auto deactivated = instance.update(admin, "sys_user", before->user.str(), {{"active", "false"}});
+  const auto deactivated =
+      instance.update(admin, "sys_user", before->user.str(), {{"active", "false"}});
   BOOST_REQUIRE(deactivated.outcome.ok());
   BOOST_TEST(!instance.credential("frank").has_value());
 }

@@ -1,7 +1,8 @@
 // Every rule and message of Offer Work for new assignments (contract section 1).
+#include "domain/offer_work.hpp"
+
 #include <boost/test/unit_test.hpp>
 
-#include "domain/offer_work.hpp"
 #include "tests/domain/fixture.hpp"
 
 using namespace awa;
@@ -49,7 +50,6 @@ struct OfferFixture : StateFixture {
       BOOST_TEST(after.at(id).values == record.values);
     }
   }
-
 };
 
 using namespace domain::work_item_field;
@@ -99,10 +99,10 @@ BOOST_AUTO_TEST_CASE(task_documents_are_labelled_task) {
 
 BOOST_AUTO_TEST_CASE(managers_and_integration_users_may_call_others_may_not) {
   BOOST_TEST(offer(request(), &manager).ok());
-  expect_refused(request(demo::interaction2), errc::forbidden,
-                 "Caller " + demo::alice +
-                     " does not have the awa_manager or awa_integration_user role",
-                 &agent);
+  expect_refused(
+      request(demo::interaction2), errc::forbidden,
+      "Caller " + demo::alice + " does not have the awa_manager or awa_integration_user role",
+      &agent);
   BOOST_TEST(offer(request(demo::interaction2), &admin).ok());
 }
 
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(required_fields_are_named) {
 
 BOOST_AUTO_TEST_CASE(booleans_take_every_platform_form) {
   const std::pair<std::string, std::string> forms[] = {
-      {"true", "true"}, {"yes", "true"}, {"1", "true"}, {"TRUE", "true"},
+      {"true", "true"},   {"yes", "true"}, {"1", "true"},  {"TRUE", "true"},
       {"false", "false"}, {"no", "false"}, {"0", "false"}, {"No", "false"}};
   for (const auto& [given, stored] : forms) {
     auto r = request();
@@ -199,13 +199,14 @@ BOOST_AUTO_TEST_CASE(no_timeout_means_no_limit_and_ignores_offered_on_and_presen
 }
 
 BOOST_AUTO_TEST_CASE(offered_on_must_be_well_formed) {
-  for (const std::string bad : {"2024-04-03 23:09:31.000", "2024-04-03T23:09:31", "2024-13-03T23:09:31.000",
-                                "2024-02-30T23:09:31.000", "2024-04-03T24:00:00.000", "yesterday"}) {
+  for (const std::string bad :
+       {"2024-04-03 23:09:31.000", "2024-04-03T23:09:31", "2024-13-03T23:09:31.000",
+        "2024-02-30T23:09:31.000", "2024-04-03T24:00:00.000", "yesterday"}) {
     auto r = request();
     r.assignment->offered_on = bad;
-    expect_refused(r, errc::bad_request,
-                   "Offered time (" + bad +
-                       ") must be in the following format: yyyy-MM-dd'T'HH:mm:ss.SSS");
+    expect_refused(
+        r, errc::bad_request,
+        "Offered time (" + bad + ") must be in the following format: yyyy-MM-dd'T'HH:mm:ss.SSS");
   }
 }
 

@@ -1,7 +1,8 @@
 // The Table API rules (contract section 6).
+#include "domain/table_service.hpp"
+
 #include <boost/test/unit_test.hpp>
 
-#include "domain/table_service.hpp"
 #include "tests/domain/fixture.hpp"
 
 using namespace awa;
@@ -45,13 +46,13 @@ void expect_failure(const domain::Outcome<T>& outcome, errc kind, const std::str
 BOOST_FIXTURE_TEST_SUITE(table_service, TableFixture)
 
 BOOST_AUTO_TEST_CASE(creates_with_defaults_normalised_values_and_timestamps) {
-  const auto queue = create("awa_queue", {{"name", "Sales"}, {"external_id", "sales"},
-                                          {"unknown_field", "ignored"}});
+  const auto queue = create(
+      "awa_queue", {{"name", "Sales"}, {"external_id", "sales"}, {"unknown_field", "ignored"}});
   BOOST_REQUIRE(queue.ok());
   BOOST_TEST(queue->values[domain::queue_field::active] == "true");
   BOOST_TEST(queue->values[domain::kSysCreatedOn] == "2026-01-01 12:00:00");
-  const auto state_record = create("awa_presence_state",
-                                   {{"name", "Lunch"}, {"available", "NO"}, {"order", "1500"}});
+  const auto state_record =
+      create("awa_presence_state", {{"name", "Lunch"}, {"available", "NO"}, {"order", "1500"}});
   BOOST_REQUIRE(state_record.ok());
   BOOST_TEST(state_record->values[domain::presence_state_field::available] == "false");
 }

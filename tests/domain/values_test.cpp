@@ -45,7 +45,8 @@ BOOST_AUTO_TEST_CASE(offer_times_parse_strictly) {
 }
 
 BOOST_AUTO_TEST_CASE(booleans_in_every_form) {
-  for (const char* yes : {"true", "TRUE", "True", "yes", "YES", "1"}) BOOST_TEST((parse_bool(yes) == true));
+  for (const char* yes : {"true", "TRUE", "True", "yes", "YES", "1"})
+    BOOST_TEST((parse_bool(yes) == true));
   for (const char* no : {"false", "False", "no", "NO", "0"}) BOOST_TEST((parse_bool(no) == false));
   for (const char* bad : {"", "y", "n", "2", "truee", " true"}) BOOST_TEST(!parse_bool(bad));
 }

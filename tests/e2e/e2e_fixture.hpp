@@ -20,8 +20,12 @@ inline const std::string kAgent = "0d584509c323120095ccd02422d3ae5b";
 inline const std::string kOfferPath =
     "/api/now/awa/documents/interaction/" + kInteraction + "/offer";
 
-inline std::string admin() { return basic_auth("admin", "admin"); }
-inline std::string integration() { return basic_auth("integration", "demo"); }
+inline std::string admin() {
+  return basic_auth("admin", "admin");
+}
+inline std::string integration() {
+  return basic_auth("integration", "demo");
+}
 
 // The vendor's curl example, with an offered_on one second ago.
 inline std::string vendor_example_body() {
@@ -35,12 +39,15 @@ inline std::string vendor_example_body() {
 "allowed_to_decline": "true",
 "enable_auto_assign": "false",
 "timeout": 30,
-"offered_on":")" + offered_on + R"("
+"offered_on":")" +
+         offered_on + R"("
 }
 })";
 }
 
-inline boost::json::value json_of(const Reply& r) { return boost::json::parse(r.body); }
+inline boost::json::value json_of(const Reply& r) {
+  return boost::json::parse(r.body);
+}
 
 struct DemoServer {
   explicit DemoServer(std::vector<std::string> extra = {}) {

@@ -1,12 +1,11 @@
 #include "tests/e2e/http_client.hpp"
 
-#include <sys/socket.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <sodium.h>
+#include <sys/socket.h>
 
 namespace awa::testing {
 namespace net = boost::asio;

@@ -20,10 +20,12 @@ BOOST_AUTO_TEST_SUITE(http_limits_e2e)
 BOOST_AUTO_TEST_CASE(a_body_over_one_mebibyte_is_413) {
   DemoServer demo;
   const std::string body(1024 * 1024 + 1, 'x');
-  const auto exchange = raw_exchange(
-      demo.server->port(), "POST " + kOfferPath + " HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                               integration() + "\r\nContent-Type: application/json\r\n"
-                               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  const auto exchange = raw_exchange(demo.server->port(),
+                                     "POST " + kOfferPath +
+                                         " HTTP/1.1\r\nHost: x\r\nAuthorization: " + integration() +
+                                         "\r\nContent-Type: application/json\r\n"
+                                         "Content-Length: " +
+                                         std::to_string(body.size()) + "\r\n\r\n" + body);
   BOOST_TEST(status_of(exchange.received) == 413u);
   BOOST_TEST(exchange.closed_by_server);
   // A body of exactly 1 MiB is read (and refused as JSON, not as too large).
@@ -34,9 +36,9 @@ BOOST_AUTO_TEST_CASE(a_body_over_one_mebibyte_is_413) {
 
 BOOST_AUTO_TEST_CASE(headers_over_eight_kibibytes_are_431) {
   DemoServer demo;
-  const auto exchange = raw_exchange(
-      demo.server->port(), "GET /api/now/table/sys_user HTTP/1.1\r\nHost: x\r\nX-Big: " +
-                               std::string(9000, 'a') + "\r\n\r\n");
+  const auto exchange = raw_exchange(demo.server->port(),
+                                     "GET /api/now/table/sys_user HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                         std::string(9000, 'a') + "\r\n\r\n");
   BOOST_TEST(status_of(exchange.received) == 431u);
   BOOST_TEST(exchange.closed_by_server);
 }
@@ -68,9 +70,10 @@ BOOST_AUTO_TEST_CASE(a_slow_client_is_cut_off_at_the_read_deadline) {
 
 BOOST_AUTO_TEST_CASE(connection_close_is_honoured) {
   DemoServer demo;
-  const auto exchange = raw_exchange(
-      demo.server->port(), "GET /api/now/table/awa_queue HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                               admin() + "\r\nConnection: close\r\n\r\n");
+  const auto exchange =
+      raw_exchange(demo.server->port(),
+                   "GET /api/now/table/awa_queue HTTP/1.1\r\nHost: x\r\nAuthorization: " + admin() +
+                       "\r\nConnection: close\r\n\r\n");
   BOOST_TEST(status_of(exchange.received) == 200u);
   BOOST_TEST(exchange.closed_by_server);
 }

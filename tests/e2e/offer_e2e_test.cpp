@@ -61,7 +61,8 @@ BOOST_AUTO_TEST_CASE(errors_over_http) {
   BOOST_TEST(reply.status == 415u);
   reply = client.post(kOfferPath, "{not json", integration());
   BOOST_TEST(reply.status == 400u);
-  BOOST_TEST(reply.body == R"({"result":{"success":false,"message":"Request body is not valid JSON"}})");
+  BOOST_TEST(reply.body ==
+             R"({"result":{"success":false,"message":"Request body is not valid JSON"}})");
 }
 
 BOOST_AUTO_TEST_CASE(admin_password_from_the_environment) {

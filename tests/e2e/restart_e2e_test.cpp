@@ -9,13 +9,15 @@ namespace {
 
 // Makes acknowledged changes of every kind; returns the work item's sys_id.
 std::string write_some(HttpClient& client) {
-  BOOST_REQUIRE(client.post("/api/now/table/awa_queue",
-                            R"({"sys_id": "abcdefabcdefabcdefabcdefabcdef01", "name": "Kept"})",
-                            admin())
+  BOOST_REQUIRE(client
+                    .post("/api/now/table/awa_queue",
+                          R"({"sys_id": "abcdefabcdefabcdefabcdefabcdef01", "name": "Kept"})",
+                          admin())
                     .status == 201u);
-  BOOST_REQUIRE(client.request("PUT", "/api/now/awa/agents/1d584509c323120095ccd02422d3ae5c",
-                               R"({"presence": {"sys_id": "41f9b8dfb31313005baa6e5f26a8dcac"}})",
-                               {{"Authorization", integration()}})
+  BOOST_REQUIRE(client
+                    .request("PUT", "/api/now/awa/agents/1d584509c323120095ccd02422d3ae5c",
+                             R"({"presence": {"sys_id": "41f9b8dfb31313005baa6e5f26a8dcac"}})",
+                             {{"Authorization", integration()}})
                     .status == 200u);
   const auto offered = client.post(kOfferPath, vendor_example_body(), integration());
   BOOST_REQUIRE(offered.status == 200u);
@@ -23,9 +25,11 @@ std::string write_some(HttpClient& client) {
 }
 
 void expect_kept(HttpClient& client, const std::string& work_item) {
-  const auto queue = client.get("/api/now/table/awa_queue/abcdefabcdefabcdefabcdefabcdef01", admin());
+  const auto queue =
+      client.get("/api/now/table/awa_queue/abcdefabcdefabcdefabcdefabcdef01", admin());
   BOOST_TEST(queue.status == 200u);
-  const auto agent = client.get("/api/now/awa/agents/1d584509c323120095ccd02422d3ae5c", integration());
+  const auto agent =
+      client.get("/api/now/awa/agents/1d584509c323120095ccd02422d3ae5c", integration());
   BOOST_TEST(json_of(agent).at("result").at("presence").at("name").as_string() == "Away");
   const auto item = client.get("/api/now/table/awa_work_item/" + work_item, admin());
   BOOST_REQUIRE(item.status == 200u);
@@ -86,8 +90,9 @@ BOOST_AUTO_TEST_CASE(demo_on_an_existing_directory_loads_nothing_new) {
   DemoServer demo;
   {
     auto client = demo.client();
-    BOOST_REQUIRE(client.request("DELETE", "/api/now/table/interaction/" + kInteraction, {},
-                                 {{"Authorization", admin()}})
+    BOOST_REQUIRE(client
+                      .request("DELETE", "/api/now/table/interaction/" + kInteraction, {},
+                               {{"Authorization", admin()}})
                       .status == 204u);
   }
   BOOST_TEST(demo.server->terminate() == 0);

@@ -78,13 +78,14 @@ std::string ServerProcess::log() const {
 
 int ServerProcess::wait_exit(std::chrono::seconds timeout) {
   if (status_ != -1) return status_;
-  // The output pipe closes when the process exits: wait for that, bounded.
+  // The output pipe closes as the process exits: wait for that, bounded. The kernel closes the
+  // files a moment before the process can be reaped, so then reap it blocking.
   {
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, timeout, [&] { return closed_; });
+    if (!changed_.wait_for(lock, timeout, [&] { return closed_; })) return -1;
   }
   int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) != pid_) return -1;
+  if (::waitpid(pid_, &status, 0) != pid_) return -1;
   status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return status_;
 }

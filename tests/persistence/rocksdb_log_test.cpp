@@ -1,4 +1,6 @@
 // The durable log on a real RocksDB in a temporary directory.
+#include "persistence/rocksdb_log.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
@@ -7,7 +9,6 @@
 
 #include "domain/instance.hpp"
 #include "persistence/record_codec.hpp"
-#include "persistence/rocksdb_log.hpp"
 #include "tests/support/memory_log.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -37,8 +38,8 @@ BOOST_AUTO_TEST_SUITE(record_codec)
 BOOST_AUTO_TEST_CASE(round_trips_every_byte) {
   Record r = queue_record(std::string("bytes \0\x01\xff and more", 19));
   r.values[domain::queue_field::external_id] = std::string(300, 'x');  // a two-byte varint
-  const auto decoded = persistence::decode(persistence::encode_key(r.table, r.id),
-                                           persistence::encode_value(r));
+  const auto decoded =
+      persistence::decode(persistence::encode_key(r.table, r.id), persistence::encode_value(r));
   BOOST_REQUIRE(decoded);
   BOOST_TEST(decoded->id == r.id);
   BOOST_TEST(decoded->values == r.values);
@@ -128,9 +129,8 @@ BOOST_AUTO_TEST_CASE(an_instance_restarts_with_every_record) {
     request.queue_id = "92f8942787851210be070d48dabb35fb";
     request.assignment.emplace().agent_sys_id = "0d584509c323120095ccd02422d3ae5b";
     request.assignment->timeout = "30";
-    const domain::Caller integration{
-        *domain::SysId::parse("4d584509c323120095ccd02422d3ae5f"),
-        domain::Roles::parse("awa_integration_user")};
+    const domain::Caller integration{*domain::SysId::parse("4d584509c323120095ccd02422d3ae5f"),
+                                     domain::Roles::parse("awa_integration_user")};
     const auto offered = instance.offer(integration, request);
     BOOST_REQUIRE(offered.outcome.ok());
     std::promise<std::error_code> durable;

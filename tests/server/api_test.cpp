@@ -1,15 +1,15 @@
 // The REST API through the Api class (no sockets): statuses, envelopes, routing of both URL
 // forms, negotiation, and answers that wait for durability.
-#include <boost/test/unit_test.hpp>
+#include "server/api.hpp"
 
 #include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
 #include <sodium.h>
 
 #include <future>
 
 #include "domain/presence_states.hpp"
 #include "domain/time_format.hpp"
-#include "server/api.hpp"
 #include "server/sodium_password_hasher.hpp"
 #include "tests/support/memory_log.hpp"
 
@@ -23,9 +23,8 @@ const std::string kQueue = "92f8942787851210be070d48dabb35fb";
 const std::string kAlice = "0d584509c323120095ccd02422d3ae5b";
 
 std::string basic(std::string_view user_colon_password) {
-  std::string out(sodium_base64_ENCODED_LEN(user_colon_password.size(),
-                                            sodium_base64_VARIANT_ORIGINAL),
-                  '\0');
+  std::string out(
+      sodium_base64_ENCODED_LEN(user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(out.data(), out.size(),
                     reinterpret_cast<const unsigned char*>(user_colon_password.data()),
                     user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL);
@@ -39,7 +38,7 @@ struct ApiFixture {
   HttpResponse call(std::string method, std::string target, std::string body = {},
                     std::string authorization = basic("admin:admin-pw"),
                     std::string content_type = {}, std::string accept = {}) {
-    HttpRequest request{std::move(method), std::move(target), std::move(authorization),
+    HttpRequest request{std::move(method),       std::move(target), std::move(authorization),
                         std::move(content_type), std::move(accept), std::move(body)};
     std::promise<HttpResponse> answered;
     api.handle(std::move(request), [&](HttpResponse r) { answered.set_value(std::move(r)); });
@@ -65,7 +64,9 @@ struct ApiFixture {
   Api api{instance, authenticator, [](std::function<void()> work) { work(); }};
 };
 
-boost::json::value parse(const HttpResponse& r) { return boost::json::parse(r.body); }
+boost::json::value parse(const HttpResponse& r) {
+  return boost::json::parse(r.body);
+}
 
 std::string header(const HttpResponse& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
@@ -79,14 +80,18 @@ std::string header(const HttpResponse& r, std::string_view name) {
 BOOST_FIXTURE_TEST_SUITE(api, ApiFixture)
 
 BOOST_AUTO_TEST_CASE(every_endpoint_needs_credentials) {
-  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
-           {"POST", offer_path()}, {"GET", "/api/now/table/sys_user"},
-           {"GET", "/api/now/awa/agents/" + kAlice}, {"GET", "/no/such/path"}}) {
-    for (const std::string& auth : {std::string{}, basic("admin:wrong"), basic("ghost:admin-pw"),
-                                    std::string("Bearer x")}) {
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", offer_path()},
+                                                        {"GET", "/api/now/table/sys_user"},
+                                                        {"GET", "/api/now/awa/agents/" + kAlice},
+                                                        {"GET", "/no/such/path"}}) {
+    for (const std::string& auth :
+         {std::string{}, basic("admin:wrong"), basic("ghost:admin-pw"), std::string("Bearer x")}) {
       const auto r = call(method, target, "{}", auth);
       BOOST_TEST(r.status == 401u);
-      BOOST_TEST(r.body == R"({"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"})");
+      BOOST_TEST(
+          r.body ==
+          R"({"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"})");
       BOOST_TEST(header(r, "WWW-Authenticate") == R"(Basic realm="awa-server")");
     }
   }
@@ -113,10 +118,10 @@ BOOST_AUTO_TEST_CASE(offer_work_refusals_use_the_result_envelope_and_status) {
   const std::vector<Case> cases = {
       {basic("alice.agent:demo"), offer_path(), offer_body(), 403,
        "Caller " + kAlice + " does not have the awa_manager or awa_integration_user role"},
-      {basic("integration:demo"), doc + "0123456789abcdef0123456789abcdef/offer", offer_body(),
-       404, "Document interaction:0123456789abcdef0123456789abcdef not found"},
-      {basic("integration:demo"), offer_path(), offer_body("3d584509c323120095ccd02422d3ae5e"),
-       409, "The user does not have the 'awa_external_user' role"},
+      {basic("integration:demo"), doc + "0123456789abcdef0123456789abcdef/offer", offer_body(), 404,
+       "Document interaction:0123456789abcdef0123456789abcdef not found"},
+      {basic("integration:demo"), offer_path(), offer_body("3d584509c323120095ccd02422d3ae5e"), 409,
+       "The user does not have the 'awa_external_user' role"},
       {basic("integration:demo"), offer_path(), R"({"queue_id": "x"})", 400,
        "Missing required field: assignment"},
       {basic("integration:demo"), offer_path(), R"({"queue_id": )", 400,
@@ -163,17 +168,20 @@ BOOST_AUTO_TEST_CASE(unknown_paths_and_methods) {
 
 BOOST_AUTO_TEST_CASE(content_negotiation) {
   BOOST_TEST(call("POST", offer_path(), offer_body(), basic("integration:demo"),
-                  "application/json; charset=utf-8", "application/json").status == 200u);
+                  "application/json; charset=utf-8", "application/json")
+                 .status == 200u);
   BOOST_TEST(call("GET", "/api/now/table/awa_queue", {}, basic("admin:admin-pw"), {},
-                  "text/html, */*;q=0.8").status == 200u);
-  const auto xml_accept = call("GET", "/api/now/table/awa_queue", {}, basic("admin:admin-pw"), {},
-                               "application/xml");
+                  "text/html, */*;q=0.8")
+                 .status == 200u);
+  const auto xml_accept =
+      call("GET", "/api/now/table/awa_queue", {}, basic("admin:admin-pw"), {}, "application/xml");
   BOOST_TEST(xml_accept.status == 406u);
-  const auto xml_body = call("POST", offer_path(), "<request/>", basic("integration:demo"),
-                             "application/xml");
+  const auto xml_body =
+      call("POST", offer_path(), "<request/>", basic("integration:demo"), "application/xml");
   BOOST_TEST(xml_body.status == 415u);
   BOOST_TEST(call("PATCH", "/api/now/table/awa_queue/" + kQueue, "name=x", basic("admin:admin-pw"),
-                  "application/x-www-form-urlencoded").status == 415u);
+                  "application/x-www-form-urlencoded")
+                 .status == 415u);
 }
 
 BOOST_AUTO_TEST_CASE(table_api_round_trip) {
@@ -183,12 +191,14 @@ BOOST_AUTO_TEST_CASE(table_api_round_trip) {
   const std::string id(parse(created).at("result").at("sys_id").as_string());
   BOOST_TEST(parse(created).at("result").at("active").as_string() == "true");
 
-  auto listed = call("GET", "/api/now/table/awa_queue?sysparm_query=external_id%3Dsales"
-                            "&sysparm_fields=sys_id,name");
+  auto listed = call("GET",
+                     "/api/now/table/awa_queue?sysparm_query=external_id%3Dsales"
+                     "&sysparm_fields=sys_id,name");
   BOOST_TEST(listed.status == 200u);
   BOOST_TEST(listed.body == R"({"result":[{"sys_id":")" + id + R"(","name":"Sales"}]})");
 
-  BOOST_TEST(call("PATCH", "/api/now/table/awa_queue/" + id, R"({"name": "Sales EU"})").status == 200u);
+  BOOST_TEST(call("PATCH", "/api/now/table/awa_queue/" + id, R"({"name": "Sales EU"})").status ==
+             200u);
   BOOST_TEST(call("PUT", "/api/now/table/awa_queue/" + id, R"({"active": false})").status == 200u);
   auto got = call("GET", "/api/now/table/awa_queue/" + id);
   BOOST_TEST(parse(got).at("result").at("name").as_string() == "Sales EU");
@@ -199,7 +209,8 @@ BOOST_AUTO_TEST_CASE(table_api_round_trip) {
   BOOST_TEST(deleted.body.empty());
   auto gone = call("GET", "/api/now/table/awa_queue/" + id);
   BOOST_TEST(gone.status == 404u);
-  BOOST_TEST(gone.body == R"({"error":{"message":"No Record found","detail":null},"status":"failure"})");
+  BOOST_TEST(gone.body ==
+             R"({"error":{"message":"No Record found","detail":null},"status":"failure"})");
 }
 
 BOOST_AUTO_TEST_CASE(table_api_refusals) {
@@ -217,8 +228,9 @@ BOOST_AUTO_TEST_CASE(table_api_refusals) {
 }
 
 BOOST_AUTO_TEST_CASE(passwords_never_leave_the_server) {
-  const auto created = call("POST", "/api/now/table/sys_user",
-                            R"({"user_name": "grace", "password": "Secr3t!", "roles": "awa_manager"})");
+  const auto created =
+      call("POST", "/api/now/table/sys_user",
+           R"({"user_name": "grace", "password": "Secr3t!", "roles": "awa_manager"})");
   BOOST_TEST(created.status == 201u);
   for (const auto& r : {created, call("GET", "/api/now/table/sys_user"),
                         call("GET", "/api/now/table/sys_user?sysparm_fields=password,user_name")}) {
@@ -232,8 +244,9 @@ BOOST_AUTO_TEST_CASE(passwords_never_leave_the_server) {
 
 BOOST_AUTO_TEST_CASE(agent_presence_over_http) {
   const std::string path = "/api/now/awa/agents/" + kAlice;
-  auto r = as_integration("PUT", path,
-                          R"({"presence": {"sys_id": ")" + std::string(domain::presence_states::away) + R"("}})");
+  auto r = as_integration(
+      "PUT", path,
+      R"({"presence": {"sys_id": ")" + std::string(domain::presence_states::away) + R"("}})");
   BOOST_TEST(r.status == 200u);
   BOOST_TEST(parse(r).at("result").at("presence").at("name").as_string() == "Away");
   BOOST_TEST(!parse(r).at("result").at("presence").at("available").as_bool());

@@ -1,9 +1,9 @@
 // Basic authentication: header parsing, Argon2id verification, and the credential cache.
-#include <boost/test/unit_test.hpp>
+#include "server/basic_auth.hpp"
 
+#include <boost/test/unit_test.hpp>
 #include <sodium.h>
 
-#include "server/basic_auth.hpp"
 #include "server/sodium_password_hasher.hpp"
 #include "tests/support/memory_log.hpp"
 
@@ -13,9 +13,8 @@ using namespace awa::server;
 namespace {
 
 std::string basic(std::string_view user_colon_password) {
-  std::string out(sodium_base64_ENCODED_LEN(user_colon_password.size(),
-                                            sodium_base64_VARIANT_ORIGINAL),
-                  '\0');
+  std::string out(
+      sodium_base64_ENCODED_LEN(user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(out.data(), out.size(),
                     reinterpret_cast<const unsigned char*>(user_colon_password.data()),
                     user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL);
@@ -83,8 +82,8 @@ BOOST_FIXTURE_TEST_CASE(a_changed_user_drops_out_of_the_cache, AuthFixture) {
   BOOST_REQUIRE(auth.cached(header));
 
   const domain::Caller admin{caller->user, domain::Roles::parse("admin")};
-  const auto changed = instance.update(admin, "sys_user", caller->user.str(),
-                                       {{"roles", "awa_manager"}});
+  const auto changed =
+      instance.update(admin, "sys_user", caller->user.str(), {{"roles", "awa_manager"}});
   BOOST_REQUIRE(changed.outcome.ok());
   BOOST_TEST(!auth.cached(header));  // stale: verified again, with the new roles
   const auto reverified = auth.verify(header);
@@ -92,8 +91,8 @@ BOOST_FIXTURE_TEST_CASE(a_changed_user_drops_out_of_the_cache, AuthFixture) {
   BOOST_TEST(!reverified->roles.has(domain::Role::awa_integration_user));
   BOOST_TEST(reverified->roles.has(domain::Role::awa_manager));
 
-  const auto new_password = instance.update(admin, "sys_user", caller->user.str(),
-                                            {{"password", "fresh"}});
+  const auto new_password =
+      instance.update(admin, "sys_user", caller->user.str(), {{"password", "fresh"}});
   BOOST_REQUIRE(new_password.outcome.ok());
   BOOST_TEST(!auth.cached(header));
   BOOST_TEST(!auth.verify(header));

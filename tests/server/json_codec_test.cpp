@@ -1,7 +1,7 @@
 // JSON bodies in and out.
-#include <boost/test/unit_test.hpp>
-
 #include "server/json_codec.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 using namespace awa;
 using namespace awa::server;
@@ -63,7 +63,8 @@ BOOST_AUTO_TEST_CASE(refuses_deep_nesting) {
 }
 
 BOOST_AUTO_TEST_CASE(table_fields_and_presence) {
-  const auto fields = json::decode_fields(R"({"name": "Q", "active": false, "order": 5, "x": null})");
+  const auto fields =
+      json::decode_fields(R"({"name": "Q", "active": false, "order": 5, "x": null})");
   BOOST_REQUIRE(fields.ok());
   BOOST_TEST(fields->size() == 4u);
   BOOST_TEST(fields->at(1).second == "false");
@@ -86,14 +87,16 @@ BOOST_AUTO_TEST_CASE(encodes_the_platform_envelopes) {
              R"("message":"Manual assignment successfully requested."}})");
   BOOST_TEST(json::offer_failure("Agent is not available") ==
              R"({"result":{"success":false,"message":"Agent is not available"}})");
-  BOOST_TEST(json::error("User Not Authenticated", "Required to provide Auth information") ==
-             R"({"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"})");
+  BOOST_TEST(
+      json::error("User Not Authenticated", "Required to provide Auth information") ==
+      R"({"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"})");
   BOOST_TEST(json::error("No Record found") ==
              R"({"error":{"message":"No Record found","detail":null},"status":"failure"})");
 }
 
 BOOST_AUTO_TEST_CASE(records_never_show_passwords) {
-  domain::Record user = domain::blank_record(domain::Table::sys_user, domain::SysIdGenerator{}.next());
+  domain::Record user =
+      domain::blank_record(domain::Table::sys_user, domain::SysIdGenerator{}.next());
   user.values[domain::user_field::user_name] = "u";
   user.values[domain::user_field::password] = "$argon2id$secret-hash";
   const std::string all = json::record(user);

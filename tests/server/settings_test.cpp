@@ -1,9 +1,9 @@
 // The command line: defaults, every flag, and clear refusals.
+#include "server/settings.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <vector>
-
-#include "server/settings.hpp"
 
 using namespace awa::server;
 
@@ -46,7 +46,8 @@ BOOST_AUTO_TEST_CASE(help_prints_every_flag) {
   const auto cl = parse({"--help"});
   BOOST_TEST(!cl.settings);
   BOOST_TEST(cl.exit_code == 0);
-  for (const char* flag : {"--listen", "--data-dir", "--threads", "--durability", "--demo", "AWA_ADMIN_PASSWORD"}) {
+  for (const char* flag :
+       {"--listen", "--data-dir", "--threads", "--durability", "--demo", "AWA_ADMIN_PASSWORD"}) {
     BOOST_TEST(cl.output.find(flag) != std::string::npos, flag);
   }
 }
