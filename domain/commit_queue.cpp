@@ -1,6 +1,7 @@
 #include "domain/commit_queue.hpp"
 
 #include <algorithm>
+#include <ranges>
 
 namespace awa::domain {
 
@@ -55,9 +56,9 @@ void CommitQueue::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
-std::uint64_t CommitQueue::batches_written() const {
+CommitQueue::Stats CommitQueue::stats() const {
   std::lock_guard lock(mutex_);
-  return batches_;
+  return stats_;
 }
 
 void CommitQueue::run() {
@@ -82,7 +83,8 @@ void CommitQueue::run() {
     std::vector<std::pair<Completion, std::error_code>> ready;
     {
       std::lock_guard lock(mutex_);
-      ++batches_;
+      ++stats_.writes;
+      stats_.change_sets += group.size();
       resolved_ = std::max(resolved_, group.back().ticket);
       const auto end = waiters_.upper_bound(resolved_);
       for (auto it = waiters_.begin(); it != end; ++it) {
@@ -111,8 +113,8 @@ void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) 
   }
   std::vector<ChangeSet> newest_first;
   newest_first.reserve(group.size());
-  for (auto it = group.rbegin(); it != group.rend(); ++it)
-    newest_first.push_back(std::move(it->changes));
+  for (auto& pending : std::views::reverse(group))
+    newest_first.push_back(std::move(pending.changes));
   undo_(newest_first);
 }
 

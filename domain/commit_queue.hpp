@@ -45,7 +45,11 @@ public:
   // Writes what is queued and stops the writer. Idempotent.
   void stop();
 
-  std::uint64_t batches_written() const;
+  struct Stats {
+    std::uint64_t writes = 0;       // calls to the durable log
+    std::uint64_t change_sets = 0;  // requests' change sets they carried
+  };
+  Stats stats() const;
 
 private:
   struct Pending {
@@ -53,7 +57,8 @@ private:
     ChangeSet changes;
   };
   struct FailedRange {
-    Ticket first, last;
+    Ticket first = 0;
+    Ticket last = 0;
     std::error_code error;
   };
 
@@ -74,7 +79,7 @@ private:
   Ticket resolved_ = 0;  // every ticket up to here is durable or failed
   std::vector<FailedRange> failed_;
   std::multimap<Ticket, Completion> waiters_;
-  std::uint64_t batches_ = 0;
+  Stats stats_;
   bool stopping_ = false;
   std::thread writer_;
 };

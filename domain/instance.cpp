@@ -1,6 +1,7 @@
 #include "domain/instance.hpp"
 
 #include <future>
+#include <ranges>
 
 #include "domain/offer_work.hpp"
 #include "domain/seed_data.hpp"
@@ -15,7 +16,7 @@ Instance::Instance(const Clock& clock, DurableLog& log, const PasswordHasher& ha
       commits_(log, sync_writes, mutex_, [this](std::span<const ChangeSet> newest_first) {
         // Called with mutex_ held: take back changes whose write failed.
         for (const auto& changes : newest_first) {
-          for (auto it = changes.rbegin(); it != changes.rend(); ++it) state_.apply(*it, false);
+          for (const auto& change : std::views::reverse(changes)) state_.apply(change, false);
         }
       }) {}
 

@@ -72,6 +72,7 @@ public:
   void stop() { commits_.stop(); }
 
   std::size_t record_count() const;
+  CommitQueue::Stats commit_stats() const { return commits_.stats(); }
 
 private:
   template <class Rule>

@@ -3,6 +3,7 @@
 // them all, so a request that fails half-way leaves nothing behind.
 #pragma once
 
+#include <ranges>
 #include <utility>
 
 #include "domain/change_set.hpp"
@@ -16,7 +17,7 @@ class Transaction {
 public:
   Transaction(State& state, TimePoint now) : state_(state), now_(now) {}
   ~Transaction() {
-    for (auto it = changes_.rbegin(); it != changes_.rend(); ++it) state_.apply(*it, false);
+    for (const auto& change : std::views::reverse(changes_)) state_.apply(change, false);
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

@@ -43,7 +43,7 @@ private:
   };
   struct Entry {
     domain::SysId user;
-    std::uint64_t version;
+    std::uint64_t version = 0;
   };
   Key key_of(std::string_view authorization) const;
 

@@ -72,8 +72,10 @@ int serve(const server::Settings& settings) {
   server.run();
 
   instance.stop();
+  const auto written = instance.commit_stats();
   durable_log.close();
-  server::log::info("stopped; data directory closed cleanly");
+  server::log::info("stopped; " + std::to_string(written.change_sets) + " changes in " +
+                    std::to_string(written.writes) + " writes; data directory closed cleanly");
   return 0;
 }
 
