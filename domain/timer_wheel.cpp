@@ -1,0 +1,141 @@
+#include "domain/timer_wheel.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <climits>
+#include <stdexcept>
+
+namespace awa::domain {
+
+TimerWheel::TimerWheel(TimePoint start, Milliseconds tick, std::size_t slot_count)
+    : tick_(tick),
+      heads_(slot_count, kNone),
+      occupied_((slot_count + 63) / 64, 0),
+      cursor_(tick_of(start.time_since_epoch().count())) {
+  if (tick.count() <= 0 || slot_count < 64 || (slot_count & (slot_count - 1)) != 0) {
+    throw std::invalid_argument("TimerWheel: tick must be positive, slots a power of two >= 64");
+  }
+}
+
+TimerWheel::Handle TimerWheel::arm(TimePoint deadline, const SysId& key) {
+  std::uint32_t index;
+  if (free_ != kNone) {
+    index = free_;
+    free_ = nodes_[index].next;
+  } else {
+    index = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.push_back(Node{0, {}, kNone, kNone, 0, kNone});
+  }
+  Node& node = nodes_[index];
+  node.deadline_ms = deadline.time_since_epoch().count();
+  node.key = key;
+  // A deadline already past goes in the current slot: it fires on the next advance.
+  const std::int64_t tick = std::max(tick_of(node.deadline_ms), cursor_);
+  link(index, static_cast<std::uint32_t>(tick & static_cast<std::int64_t>(heads_.size() - 1)));
+  ++armed_;
+  return (std::uint64_t{node.generation} << 32) | index;
+}
+
+bool TimerWheel::cancel(Handle handle) {
+  const auto index = static_cast<std::uint32_t>(handle);
+  const auto generation = static_cast<std::uint32_t>(handle >> 32);
+  if (index >= nodes_.size()) return false;
+  Node& node = nodes_[index];
+  if (node.slot == kNone || node.generation != generation) return false;
+  unlink(index);
+  release(index);
+  return true;
+}
+
+void TimerWheel::advance(TimePoint now, const std::function<void(const SysId&, TimePoint)>& fire) {
+  const std::int64_t now_ms = now.time_since_epoch().count();
+  const std::int64_t now_tick = tick_of(now_ms);
+  if (now_tick < cursor_) return;
+  const auto slots = static_cast<std::int64_t>(heads_.size());
+  // After a long pause every slot is due once; one revolution covers them all.
+  const std::int64_t first = std::max(cursor_, now_tick - slots + 1);
+  for (std::int64_t tick = first; tick <= now_tick; ++tick) {
+    const auto slot = static_cast<std::uint32_t>(tick & (slots - 1));
+    std::uint32_t index = heads_[slot];
+    while (index != kNone) {
+      const std::uint32_t next = nodes_[index].next;
+      if (nodes_[index].deadline_ms <= now_ms) {
+        const SysId key = nodes_[index].key;
+        const TimePoint deadline{Milliseconds{nodes_[index].deadline_ms}};
+        unlink(index);
+        release(index);
+        fire(key, deadline);
+      }
+      index = next;
+    }
+  }
+  // The current tick's slot may hold timers due later within this tick: revisit it next time.
+  cursor_ = now_tick;
+}
+
+std::optional<TimePoint> TimerWheel::next_wakeup() const {
+  if (armed_ == 0) return std::nullopt;
+  const std::size_t slots = heads_.size();
+  const std::size_t current = static_cast<std::size_t>(cursor_) & (slots - 1);
+  // The current slot's tick has begun: its earliest deadline is the time to wake (the slot start
+  // would be in the past and make the caller spin).
+  std::int64_t earliest = INT64_MAX;
+  for (std::uint32_t i = heads_[current]; i != kNone; i = nodes_[i].next) {
+    earliest = std::min(earliest, nodes_[i].deadline_ms);
+  }
+  // Any later slot: the start of its tick, which is no later than any deadline in it.
+  for (std::size_t scanned = 1; scanned < slots;) {
+    const std::size_t slot = (current + scanned) & (slots - 1);
+    const std::size_t bit = slot & 63;
+    const std::uint64_t word = occupied_[slot >> 6] >> bit;
+    if (word == 0) {
+      scanned += 64 - bit;
+      continue;
+    }
+    const std::size_t found = scanned + static_cast<std::size_t>(std::countr_zero(word));
+    if (found < slots) {
+      earliest = std::min(earliest, (cursor_ + static_cast<std::int64_t>(found)) * tick_.count());
+    }
+    break;
+  }
+  return TimePoint{Milliseconds{earliest}};
+}
+
+std::size_t TimerWheel::bytes_per_timer() const {
+  if (armed_ == 0) return 0;
+  return (nodes_.capacity() * sizeof(Node) + heads_.size() * sizeof(std::uint32_t) +
+          occupied_.size() * sizeof(std::uint64_t)) /
+         armed_;
+}
+
+void TimerWheel::link(std::uint32_t index, std::uint32_t slot) {
+  Node& node = nodes_[index];
+  node.slot = slot;
+  node.prev = kNone;
+  node.next = heads_[slot];
+  if (node.next != kNone) nodes_[node.next].prev = index;
+  heads_[slot] = index;
+  occupied_[slot >> 6] |= std::uint64_t{1} << (slot & 63);
+}
+
+void TimerWheel::unlink(std::uint32_t index) {
+  Node& node = nodes_[index];
+  if (node.prev != kNone) {
+    nodes_[node.prev].next = node.next;
+  } else {
+    heads_[node.slot] = node.next;
+    if (node.next == kNone) occupied_[node.slot >> 6] &= ~(std::uint64_t{1} << (node.slot & 63));
+  }
+  if (node.next != kNone) nodes_[node.next].prev = node.prev;
+}
+
+void TimerWheel::release(std::uint32_t index) {
+  Node& node = nodes_[index];
+  node.slot = kNone;
+  ++node.generation;  // old handles no longer match
+  node.next = free_;
+  free_ = index;
+  --armed_;
+}
+
+}  // namespace awa::domain
