@@ -1,5 +1,8 @@
 #include "domain/agent_presence.hpp"
 
+#include <algorithm>
+
+#include "domain/field_value.hpp"
 #include "domain/presence_states.hpp"
 
 namespace awa::domain {
@@ -65,6 +68,34 @@ Outcome<AgentView> set_agent_presence(Transaction& tx, SysIdGenerator& ids, cons
   const SysId agent = user->id;
   put_agent_presence(tx, ids, agent, state->id);
   return agent_view(tx.state(), agent);
+}
+
+Outcome<std::vector<PresenceStateView>> agent_presence_states(const Transaction& tx,
+                                                              const Caller& caller,
+                                                              std::string_view user_id) {
+  if (auto denied = check_caller(caller)) return *denied;
+  if (tx.state().find(Table::sys_user, user_id) == nullptr) return record_not_found();
+  std::vector<PresenceStateView> states;
+  for (const auto& [id, state] : tx.state().rows(Table::awa_presence_state)) {
+    states.push_back({id.str(), state[presence_state_field::name],
+                      parse_integer(state[presence_state_field::order]).value_or(0),
+                      state.is_true(presence_state_field::available)});
+  }
+  std::stable_sort(states.begin(), states.end(),
+                   [](const auto& a, const auto& b) { return a.order < b.order; });
+  return states;
+}
+
+Outcome<CapacityView> agent_capacities(const Transaction& tx, const Caller& caller,
+                                       std::string_view user_id) {
+  if (auto denied = check_caller(caller)) return *denied;
+  const Record* user = tx.state().find(Table::sys_user, user_id);
+  if (user == nullptr) return record_not_found();
+  const std::uint32_t workload = tx.state().workload(user->id);
+  return CapacityView{
+      kDefaultUniversalCapacity,
+      workload,
+      {{std::string(presence_states::chat_channel), "Chat", kDefaultUniversalCapacity, workload}}};
 }
 
 void put_agent_presence(Transaction& tx, SysIdGenerator& ids, const SysId& agent,

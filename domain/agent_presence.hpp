@@ -30,6 +30,29 @@ struct AgentView {
   std::vector<ChannelView> channels;
 };
 
+struct PresenceStateView {
+  std::string sys_id;
+  std::string name;
+  std::int64_t order = 0;
+  bool available = false;
+};
+
+struct ChannelCapacity {
+  std::string sys_id;
+  std::string name;
+  std::uint32_t capacity = 0;
+  std::uint32_t workload = 0;
+};
+
+struct CapacityView {
+  std::uint32_t universal_capacity = 0;
+  std::uint32_t universal_workload = 0;
+  std::vector<ChannelCapacity> channels;
+};
+
+// Contract: with no capacity records kept, every agent has this universal capacity.
+inline constexpr std::uint32_t kDefaultUniversalCapacity = 10;
+
 // The presence state the agent is in; an agent with no presence record is Offline.
 PresenceView presence_of(const State& state, const SysId& agent);
 
@@ -38,6 +61,14 @@ Outcome<AgentView> read_agent(const Transaction& tx, const Caller& caller,
 Outcome<AgentView> set_agent_presence(Transaction& tx, SysIdGenerator& ids, const Caller& caller,
                                       std::string_view user_id,
                                       const std::optional<std::string>& presence_state_id);
+
+// The presence states an agent can choose, by order.
+Outcome<std::vector<PresenceStateView>> agent_presence_states(const Transaction& tx,
+                                                              const Caller& caller,
+                                                              std::string_view user_id);
+// Capacity and workload: the agent's pending_accept and accepted work items.
+Outcome<CapacityView> agent_capacities(const Transaction& tx, const Caller& caller,
+                                       std::string_view user_id);
 
 // Records `presence_state` as the agent's current state (no checks: callers validated both).
 void put_agent_presence(Transaction& tx, SysIdGenerator& ids, const SysId& agent,

@@ -2,6 +2,7 @@
 // The server maps each kind to an HTTP status; the message says what went wrong.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <system_error>
 #include <variant>
@@ -25,6 +26,7 @@ std::error_code make_error_code(errc e);
 struct Failure {
   errc kind;
   std::string message;
+  std::optional<std::string> detail = {};  // the error envelope's detail, when it has one
 };
 
 // The result of a domain operation: a value or a Failure.
@@ -50,6 +52,9 @@ private:
 
 inline Failure fail(errc kind, std::string message) {
   return {kind, std::move(message)};
+}
+inline Failure fail(errc kind, std::string message, std::string detail) {
+  return {kind, std::move(message), std::move(detail)};
 }
 
 }  // namespace awa::domain

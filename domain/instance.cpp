@@ -3,8 +3,12 @@
 #include <future>
 #include <ranges>
 
+#include "domain/invariants.hpp"
+#include "domain/manual_assignment.hpp"
+#include "domain/offer_timeout.hpp"
 #include "domain/offer_work.hpp"
 #include "domain/seed_data.hpp"
+#include "domain/work_item.hpp"
 
 namespace awa::domain {
 
@@ -13,10 +17,12 @@ Instance::Instance(const Clock& clock, DurableLog& log, const PasswordHasher& ha
     : clock_(clock),
       log_(log),
       hasher_(hasher),
+      timeouts_(clock.now()),
       commits_(log, sync_writes, mutex_, [this](std::span<const ChangeSet> newest_first) {
         // Called with mutex_ held: take back changes whose write failed.
         for (const auto& changes : newest_first) {
           for (const auto& change : std::views::reverse(changes)) state_.apply(change, false);
+          sync_timers(changes, false);
         }
       }) {}
 
@@ -26,7 +32,31 @@ Instance::~Instance() {
 
 std::error_code Instance::load() {
   std::lock_guard lock(mutex_);
-  return log_.load([this](Record&& record) { state_.put(std::move(record)); });
+  if (auto error = log_.load([this](Record&& record) { state_.put(std::move(record)); })) {
+    return error;
+  }
+  // Every pending countdown runs again; one that ran out while the server was down is due now.
+  for (const auto& [id, item] : state_.rows(Table::awa_work_item)) sync_timer(id, &item);
+  return {};
+}
+
+void Instance::sync_timer(const SysId& work_item, const Record* item) {
+  if (const auto it = timer_of_.find(work_item); it != timer_of_.end()) {
+    timeouts_.cancel(it->second);
+    timer_of_.erase(it);
+  }
+  const auto deadline = item ? pending_deadline(*item) : std::nullopt;
+  if (!deadline) return;
+  timer_of_.emplace(work_item, timeouts_.arm(*deadline, work_item));
+  if (listener_ != nullptr) listener_->timeout_armed(*deadline);
+}
+
+void Instance::sync_timers(const ChangeSet& changes, bool forward) {
+  for (const auto& change : changes) {
+    if (change.table != Table::awa_work_item) continue;
+    const auto& image = forward ? change.after : change.before;
+    sync_timer(change.id, image ? &*image : nullptr);
+  }
 }
 
 bool Instance::is_new() const {
@@ -60,7 +90,10 @@ auto Instance::run(Rule&& rule)
   // what it read to be durable.
   if (outcome.ok()) {
     ChangeSet changes = tx.commit();
-    if (!changes.empty()) return {std::move(outcome), commits_.enqueue(std::move(changes))};
+    if (!changes.empty()) {
+      sync_timers(changes, true);
+      return {std::move(outcome), commits_.enqueue(std::move(changes))};
+    }
   }
   return {std::move(outcome), commits_.newest()};
 }
@@ -79,6 +112,77 @@ Answer<AgentView> Instance::set_agent_presence(
   return run([&](Transaction& tx) {
     return domain::set_agent_presence(tx, ids_, caller, user_id, presence_state_id);
   });
+}
+
+Answer<std::vector<PresenceStateView>> Instance::presence_states(const Caller& caller,
+                                                                 std::string_view user_id) {
+  return run([&](Transaction& tx) { return agent_presence_states(tx, caller, user_id); });
+}
+
+Answer<CapacityView> Instance::capacities(const Caller& caller, std::string_view user_id) {
+  return run([&](Transaction& tx) { return agent_capacities(tx, caller, user_id); });
+}
+
+Answer<InboxActionDone> Instance::accept(const Caller& caller, const InboxActionRequest& request) {
+  return run([&](Transaction& tx) { return accept_work_item(tx, caller, request); });
+}
+
+Answer<InboxActionDone> Instance::reject(const Caller& caller, const InboxActionRequest& request) {
+  return run([&](Transaction& tx) { return reject_work_item(tx, caller, request); });
+}
+
+Answer<std::vector<Record>> Instance::reject_reasons(const Caller& caller,
+                                                     std::string_view channel_id) {
+  return run([&](Transaction& tx) { return domain::reject_reasons(tx, caller, channel_id); });
+}
+
+Answer<OfferAccepted> Instance::assign(const Caller& caller, std::string_view work_item_id,
+                                       const AssignmentFields& fields) {
+  return run([&](Transaction& tx) { return assign_work_item(tx, caller, work_item_id, fields); });
+}
+
+Answer<ExpiryRound> Instance::expire_due() {
+  return run([&](Transaction& tx) -> Outcome<ExpiryRound> {
+    std::vector<SysId> due;
+    timeouts_.advance(tx.now(), [&](const SysId& item, TimePoint) { due.push_back(item); });
+    ExpiryRound round{due.size(), 0};
+    for (const SysId& item : due) {
+      timer_of_.erase(item);  // fired: its handle is spent
+      if (expire_offer(tx, ids_, item)) ++round.expired;
+    }
+    return round;
+  });
+}
+
+std::optional<TimePoint> Instance::next_timeout() const {
+  std::lock_guard lock(mutex_);
+  return timeouts_.next_wakeup();
+}
+
+void Instance::set_timeout_listener(TimeoutListener* listener) {
+  std::lock_guard lock(mutex_);
+  listener_ = listener;
+}
+
+std::size_t Instance::pending_timeouts() const {
+  std::lock_guard lock(mutex_);
+  return timeouts_.size();
+}
+
+std::vector<std::string> Instance::violations() const {
+  std::lock_guard lock(mutex_);
+  auto found = find_violations(state_);
+  std::size_t counting_down = 0;
+  for (const auto& [id, item] : state_.rows(Table::awa_work_item)) {
+    if (!pending_deadline(item)) continue;
+    ++counting_down;
+    if (timer_of_.count(id) == 0) found.push_back("work item " + id.str() + " has no timer");
+  }
+  if (counting_down != timeouts_.size() || counting_down != timer_of_.size()) {
+    found.push_back("timers " + std::to_string(timeouts_.size()) + " for " +
+                    std::to_string(counting_down) + " pending deadlines");
+  }
+  return found;
 }
 
 Answer<std::vector<Record>> Instance::list(const Caller& caller, const ListRequest& request) {

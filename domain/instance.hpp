@@ -7,15 +7,18 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "domain/agent_presence.hpp"
 #include "domain/caller.hpp"
 #include "domain/clock.hpp"
 #include "domain/commit_queue.hpp"
 #include "domain/durable_log.hpp"
+#include "domain/inbox_actions.hpp"
 #include "domain/offer_request.hpp"
 #include "domain/state.hpp"
 #include "domain/table_service.hpp"
+#include "domain/timer_wheel.hpp"
 
 namespace awa::domain {
 
@@ -31,6 +34,19 @@ struct Credential {
   std::string password_hash;
   Roles roles;
   std::uint64_t version;  // changes whenever the user record does
+};
+
+// Told when an offer's countdown is armed, so whoever sleeps until the next timeout can wake
+// earlier. Called with the instance lock held: keep it short and do not call back.
+class TimeoutListener {
+public:
+  virtual ~TimeoutListener() = default;
+  virtual void timeout_armed(TimePoint deadline) = 0;
+};
+
+struct ExpiryRound {
+  std::size_t fired = 0;    // timers that came due
+  std::size_t expired = 0;  // offers that timed out (a timer for an offer no longer pending: 0)
 };
 
 struct InitialData {
@@ -53,6 +69,25 @@ public:
   Answer<AgentView> agent(const Caller& caller, std::string_view user_id);
   Answer<AgentView> set_agent_presence(const Caller& caller, std::string_view user_id,
                                        const std::optional<std::string>& presence_state_id);
+
+  Answer<std::vector<PresenceStateView>> presence_states(const Caller& caller,
+                                                         std::string_view user_id);
+  Answer<CapacityView> capacities(const Caller& caller, std::string_view user_id);
+
+  Answer<InboxActionDone> accept(const Caller& caller, const InboxActionRequest& request);
+  Answer<InboxActionDone> reject(const Caller& caller, const InboxActionRequest& request);
+  Answer<std::vector<Record>> reject_reasons(const Caller& caller, std::string_view channel_id);
+  Answer<OfferAccepted> assign(const Caller& caller, std::string_view work_item_id,
+                               const AssignmentFields& fields);
+
+  // Expires every offer whose deadline has passed by the clock's now.
+  Answer<ExpiryRound> expire_due();
+  // When expire_due() next has work; empty when no offer is counting down.
+  std::optional<TimePoint> next_timeout() const;
+  void set_timeout_listener(TimeoutListener* listener);
+  std::size_t pending_timeouts() const;
+  // What the contract forbids, found in the state (and timers out of step with it).
+  std::vector<std::string> violations() const;
 
   Answer<std::vector<Record>> list(const Caller& caller, const ListRequest& request);
   Answer<Record> get(const Caller& caller, std::string_view table, std::string_view sys_id);
@@ -79,6 +114,10 @@ private:
   auto run(Rule&& rule)
       -> Answer<typename decltype(rule(std::declval<Transaction&>()))::value_type>;
   void hash_passwords(std::string_view table, FieldValues& values) const;
+  // Keeps the work item's timer in step with its record: armed while it is pending with a
+  // deadline, cancelled otherwise. The one place timers change besides firing.
+  void sync_timer(const SysId& work_item, const Record* item);
+  void sync_timers(const ChangeSet& changes, bool forward);
 
   const Clock& clock_;
   DurableLog& log_;
@@ -86,6 +125,9 @@ private:
   mutable std::mutex mutex_;
   State state_;
   SysIdGenerator ids_;
+  TimerWheel timeouts_;
+  std::unordered_map<SysId, TimerWheel::Handle> timer_of_;  // work item -> its timer
+  TimeoutListener* listener_ = nullptr;
   CommitQueue commits_;
 };
 

@@ -3,6 +3,7 @@
 // work item.
 #pragma once
 
+#include "domain/assignment.hpp"
 #include "domain/caller.hpp"
 #include "domain/errc.hpp"
 #include "domain/offer_request.hpp"
@@ -12,14 +13,6 @@ namespace awa::domain {
 
 inline constexpr std::string_view kAssignmentRequested =
     "Manual assignment successfully requested.";
-
-// Work item states, as stored.
-namespace work_item_state {
-inline constexpr std::string_view pending_accept = "pending_accept";
-inline constexpr std::string_view accepted = "accepted";
-inline constexpr std::string_view queued = "queued";
-inline constexpr std::string_view cancelled = "cancelled";
-}  // namespace work_item_state
 
 Outcome<OfferAccepted> offer_work(Transaction& tx, SysIdGenerator& ids, const Caller& caller,
                                   const OfferRequest& request);

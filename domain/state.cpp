@@ -6,6 +6,14 @@
 namespace awa::domain {
 namespace {
 
+// The agent whose workload the work item counts in, if any.
+std::optional<SysId> working_agent(const Record& item) {
+  if (!item.is_true(work_item_field::active)) return std::nullopt;
+  const std::string& state = item[work_item_field::state];
+  if (state != "pending_accept" && state != "accepted") return std::nullopt;
+  return SysId::parse(item[work_item_field::assigned_to]);
+}
+
 std::string_view number_prefix(Table table) {
   return table == Table::task ? "TASK" : "IMS";
 }
@@ -76,6 +84,11 @@ std::uint64_t State::credential_version(const SysId& user) const {
   return it == credential_versions_.end() ? 0 : it->second;
 }
 
+std::uint32_t State::workload(const SysId& agent) const {
+  const auto it = workload_.find(agent);
+  return it == workload_.end() ? 0 : it->second;
+}
+
 std::string State::next_document_number(Table table) const {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%s%07llu", number_prefix(table).data(),
@@ -92,6 +105,11 @@ void State::unindex(const Record& record) {
     const auto it = values.find(record[f]);
     if (it != values.end() && it->second == record.id) values.erase(it);
   }
+  if (record.table == Table::awa_work_item) {
+    if (const auto agent = working_agent(record)) {
+      if (--workload_[*agent] == 0) workload_.erase(*agent);
+    }
+  }
   if (record.table == Table::awa_work_item && record.is_true(work_item_field::active)) {
     if (const auto document = SysId::parse(record[work_item_field::document_id])) {
       const auto it = active_work_item_.find(*document);
@@ -107,6 +125,7 @@ void State::reindex(const Record& record) {
   }
   switch (record.table) {
     case Table::awa_work_item:
+      if (const auto agent = working_agent(record)) ++workload_[*agent];
       if (record.is_true(work_item_field::active)) {
         if (const auto document = SysId::parse(record[work_item_field::document_id])) {
           active_work_item_[*document] = record.id;

@@ -36,6 +36,8 @@ public:
   const Record* active_work_item(const SysId& document) const;
   // Bumped on every change to the user: credentials cached under an older version are stale.
   std::uint64_t credential_version(const SysId& user) const;
+  // The agent's work items that are pending_accept or accepted.
+  std::uint32_t workload(const SysId& agent) const;
   // The next number for a new document of `table` (IMS0001001, TASK0001001, ...).
   std::string next_document_number(Table table) const;
 
@@ -48,6 +50,7 @@ private:
   // (table, field) -> value -> record, for fields declared unique.
   std::map<std::pair<Table, std::size_t>, std::unordered_map<std::string, SysId>> unique_;
   std::unordered_map<SysId, SysId> active_work_item_;  // document -> work item
+  std::unordered_map<SysId, std::uint32_t> workload_;  // agent -> offered or accepted items
   std::unordered_map<SysId, std::uint64_t> credential_versions_;
   std::uint64_t credential_clock_ = 0;
   std::array<std::uint64_t, kTableCount> highest_number_{};

@@ -1,0 +1,127 @@
+#include "domain/assignment.hpp"
+
+#include "domain/agent_presence.hpp"
+#include "domain/field_value.hpp"
+
+namespace awa::domain {
+namespace {
+
+Outcome<bool> boolean_field(const std::optional<std::string>& field, bool default_value) {
+  const std::string* text = given(field);
+  if (text == nullptr) return default_value;
+  if (const auto value = parse_bool(*text)) return *value;
+  return fail(errc::bad_request, *text + " is not a valid boolean value");
+}
+
+}  // namespace
+
+const std::string* given(const std::optional<std::string>& field) {
+  return field && !field->empty() ? &*field : nullptr;
+}
+
+Outcome<Assignment> check_assignment(const Transaction& tx, const AssignmentFields& fields) {
+  Assignment a;
+  a.agent_text = *fields.agent_sys_id;
+  if (const auto id = SysId::parse(a.agent_text)) a.agent = *id;
+
+  auto allowed = boolean_field(fields.allowed_to_decline, true);
+  if (!allowed) return allowed.failure();
+  a.allowed_to_decline = allowed.value();
+  auto automatic = boolean_field(fields.enable_auto_assign, false);
+  if (!automatic) return automatic.failure();
+  a.enable_auto_assign = automatic.value();
+
+  // Meaningful only with auto-assign, but a wrong value is an error either way.
+  if (const std::string* option = given(fields.display_option)) {
+    if (*option != "card_only" && *option != "card_and_tab") {
+      return fail(errc::bad_request, *option + " is not a valid display option");
+    }
+    a.display_option = *option;
+  }
+
+  // Auto-assign accepts at once: timeout, offered_on and after_timeout_presence do not apply.
+  const std::string* timeout_text = given(fields.timeout);
+  if (a.enable_auto_assign || timeout_text == nullptr) return a;
+
+  const auto timeout = parse_integer(*timeout_text);
+  if (!timeout) {
+    return fail(errc::bad_request, "Invalid value for assignment.timeout: " + *timeout_text);
+  }
+  if (*timeout < 0) return fail(errc::bad_request, "Timeout value cannot be negative");
+  // Bound it so the deadline arithmetic cannot overflow (about 30 years).
+  if (*timeout > 1'000'000'000) {
+    return fail(errc::bad_request, "Invalid value for assignment.timeout: " + *timeout_text);
+  }
+
+  Countdown countdown{tx.now(), *timeout, {}, {}};
+  if (const std::string* offered_text = given(fields.offered_on)) {
+    const auto offered_on = parse_offer_time(*offered_text);
+    if (!offered_on) {
+      return fail(errc::bad_request,
+                  "Offered time (" + *offered_text +
+                      ") must be in the following format: yyyy-MM-dd'T'HH:mm:ss.SSS");
+    }
+    if (*offered_on > tx.now()) {
+      return fail(errc::bad_request,
+                  "Offered time (" + *offered_text +
+                      ") must be before the current time, otherwise agent will have more time "
+                      "to accept the work item");
+    }
+    countdown.offered_on = *offered_on;
+  }
+  countdown.deadline = countdown.offered_on + std::chrono::seconds{*timeout};
+  if (countdown.deadline <= tx.now()) {
+    return fail(errc::bad_request,
+                "Timestamp after timeout (" + format_offer_time(countdown.offered_on) +
+                    ") must be after the current time, otherwise agent has no time to accept "
+                    "the work item");
+  }
+  if (const std::string* presence = given(fields.after_timeout_presence)) {
+    const Record* state = tx.state().find(Table::awa_presence_state, *presence);
+    if (state == nullptr) {
+      return fail(errc::not_found, *presence + " is not a valid presence state");
+    }
+    countdown.after_timeout_presence = state->id.str();
+  }
+  a.countdown = countdown;
+  return a;
+}
+
+std::optional<Failure> check_agent(const Transaction& tx, const Assignment& a) {
+  const Record* user = a.agent.empty() ? nullptr : tx.state().find(Table::sys_user, a.agent);
+  if (user == nullptr) return fail(errc::not_found, a.agent_text + " is not a valid agent");
+  const Roles roles = Roles::parse((*user)[user_field::roles]);
+  if (!user->is_true(user_field::active) || !roles.has_exactly(Role::awa_agent)) {
+    return fail(errc::conflict, a.agent_text + " is not a valid agent");
+  }
+  if (!roles.has_exactly(Role::awa_external_user)) {
+    return fail(errc::conflict, "The user does not have the 'awa_external_user' role");
+  }
+  if (!presence_of(tx.state(), user->id).available) {
+    return fail(errc::conflict, "Agent is not available");
+  }
+  return std::nullopt;
+}
+
+void offer_to(Record& item, const Assignment& a, const Transaction& tx) {
+  using namespace work_item_field;
+  item[assigned_to] = a.agent.str();
+  item[state] = a.enable_auto_assign ? work_item_state::accepted : work_item_state::pending_accept;
+  item[active] = "true";
+  item[allowed_to_decline] = bool_text(a.allowed_to_decline);
+  item[enable_auto_assign] = bool_text(a.enable_auto_assign);
+  item[display_option] = a.display_option;
+  if (a.countdown) {
+    item[offered_on] = format_offer_time(a.countdown->offered_on);
+    item[timeout] = std::to_string(a.countdown->timeout_seconds);
+    item[deadline] = format_offer_time(a.countdown->deadline);
+    item[after_timeout_presence] = a.countdown->after_timeout_presence;
+  } else {
+    item[offered_on] = format_offer_time(tx.now());
+    item[timeout].clear();
+    item[deadline].clear();
+    item[after_timeout_presence].clear();
+  }
+}
+
+}  // namespace awa::domain

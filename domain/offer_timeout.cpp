@@ -1,0 +1,31 @@
+#include "domain/offer_timeout.hpp"
+
+#include "domain/agent_presence.hpp"
+#include "domain/assignment.hpp"
+#include "domain/work_item.hpp"
+
+namespace awa::domain {
+
+bool expire_offer(Transaction& tx, SysIdGenerator& ids, const SysId& work_item) {
+  const Record* current = tx.state().find(Table::awa_work_item, work_item);
+  if (current == nullptr) return false;
+  const auto deadline = pending_deadline(*current);
+  if (!deadline || *deadline > tx.now()) return false;
+
+  using namespace work_item_field;
+  Record item = *current;
+  const auto agent = SysId::parse(item[assigned_to]);
+  const auto presence = SysId::parse(item[after_timeout_presence]);
+  item[state] = work_item_state::queued;
+  item[assigned_to].clear();
+  item[timed_out] = "true";
+  tx.put(std::move(item));
+  // The presence state may have been deleted since the offer: then presence stays.
+  if (agent && presence && tx.state().find(Table::sys_user, *agent) != nullptr &&
+      tx.state().find(Table::awa_presence_state, *presence) != nullptr) {
+    put_agent_presence(tx, ids, *agent, *presence);
+  }
+  return true;
+}
+
+}  // namespace awa::domain

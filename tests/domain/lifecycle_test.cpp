@@ -1,0 +1,330 @@
+// The offer lifecycle on a manual clock: countdowns that run out (once, never early, also
+// across a restart), accept and reject, manual assignment, capacities.
+#include <boost/test/unit_test.hpp>
+
+#include <future>
+
+#include "domain/instance.hpp"
+#include "tests/domain/fixture.hpp"
+
+using namespace awa;
+using namespace awa::testing;
+using namespace std::chrono_literals;
+namespace ps = domain::presence_states;
+using domain::errc;
+
+namespace {
+
+struct LifecycleFixture {
+  LifecycleFixture() { BOOST_REQUIRE(!instance.initialize({"secret", true})); }
+  ~LifecycleFixture() {
+    const auto problems = instance.violations();
+    BOOST_TEST(problems.empty(), (problems.empty() ? std::string() : problems.front()));
+  }
+
+  template <class T>
+  domain::Outcome<T> durable(domain::Answer<T> answer) {
+    std::promise<std::error_code> done;
+    instance.when_durable(answer.ticket, [&](std::error_code e) { done.set_value(e); });
+    BOOST_REQUIRE(!done.get_future().get());
+    return answer.outcome;
+  }
+
+  std::string offer(const std::string& agent = demo::alice, std::string timeout = "30",
+                    std::optional<std::string> offered_on = {},
+                    std::optional<std::string> after_timeout = std::string(ps::away),
+                    const std::string& document = demo::interaction) {
+    domain::OfferRequest r;
+    r.document_table = "interaction";
+    r.document_id = document;
+    r.queue_id = demo::queue;
+    auto& a = r.assignment.emplace();
+    a.agent_sys_id = agent;
+    a.timeout = std::move(timeout);
+    a.offered_on = std::move(offered_on);
+    a.after_timeout_presence = std::move(after_timeout);
+    const auto answer = instance.offer(integration, r);
+    const auto outcome = durable(answer);
+    BOOST_REQUIRE_MESSAGE(outcome.ok(), (outcome.ok() ? std::string() : outcome.failure().message));
+    return outcome->work_item.sys_id;
+  }
+
+  domain::Record item(const std::string& id) {
+    const auto answer = instance.get(integration, "awa_work_item", id);
+    BOOST_REQUIRE(answer.outcome.ok());
+    return answer.outcome.value();
+  }
+  std::string presence_of(const std::string& agent) {
+    return instance.agent(integration, agent).outcome->presence.name;
+  }
+  domain::ExpiryRound expire() { return durable(instance.expire_due()).value(); }
+
+  domain::InboxActionRequest action(const std::string& agent, const std::string& work_item,
+                                    std::optional<std::string> reason = {}) {
+    return {agent, work_item, std::move(reason)};
+  }
+
+  domain::ManualClock clock{at("2026-01-01T12:00:00.000")};
+  MemoryLog log;
+  PlainHasher hasher;
+  domain::Instance instance{clock, log, hasher, false};
+  domain::Caller integration = caller(demo::integration, "awa_integration_user");
+  domain::Caller alice = caller(demo::alice, "awa_agent,awa_external_user");
+  domain::Caller bob = caller(demo::bob, "awa_agent,awa_external_user");
+};
+
+template <class T>
+void expect_failure(const domain::Outcome<T>& outcome, errc kind, const std::string& message,
+                    const std::optional<std::string>& detail = {}) {
+  BOOST_REQUIRE(!outcome.ok());
+  BOOST_TEST(static_cast<int>(outcome.failure().kind) == static_cast<int>(kind));
+  BOOST_TEST(outcome.failure().message == message);
+  if (detail) BOOST_TEST(outcome.failure().detail.value_or("") == *detail);
+}
+
+using namespace domain::work_item_field;
+constexpr std::size_t item_state = domain::work_item_field::state;
+const std::string kReason = "b2f8942787851210be070d48dabb35fd";
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(lifecycle, LifecycleFixture)
+
+BOOST_AUTO_TEST_CASE(a_countdown_runs_out_at_its_deadline_once) {
+  const std::string id = offer();
+  BOOST_TEST(instance.pending_timeouts() == 1u);
+  BOOST_TEST((*instance.next_timeout() <= clock.now() + 30s));
+  BOOST_TEST(instance.capacities(integration, demo::alice).outcome->universal_workload == 1u);
+
+  clock.advance(29999ms);
+  BOOST_TEST(expire().expired == 0u);  // never early
+  BOOST_TEST(item(id)[item_state] == "pending_accept");
+
+  clock.advance(1ms);
+  const auto round = expire();
+  BOOST_TEST(round.fired == 1u);
+  BOOST_TEST(round.expired == 1u);
+  const auto expired = item(id);
+  BOOST_TEST(expired[item_state] == "queued");
+  BOOST_TEST(expired[assigned_to] == "");
+  BOOST_TEST(expired[timed_out] == "true");
+  BOOST_TEST(expired[active] == "true");
+  BOOST_TEST(presence_of(demo::alice) == "Away");
+  BOOST_TEST(instance.capacities(integration, demo::alice).outcome->universal_workload == 0u);
+
+  clock.advance(1h);
+  BOOST_TEST(expire().fired == 0u);  // once
+  BOOST_TEST(instance.pending_timeouts() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(without_after_timeout_presence_presence_stays) {
+  const std::string id = offer(demo::alice, "5", std::nullopt, std::nullopt);
+  clock.advance(5s);
+  BOOST_TEST(expire().expired == 1u);
+  BOOST_TEST(presence_of(demo::alice) == "Available");
+  BOOST_TEST(item(id)[timed_out] == "true");
+}
+
+BOOST_AUTO_TEST_CASE(offered_on_skew_shortens_the_countdown) {
+  const std::string id = offer(demo::alice, "30", std::string("2026-01-01T11:59:50.000"));
+  BOOST_TEST(item(id)[deadline] == "2026-01-01T12:00:20.000");
+  clock.advance(19999ms);
+  BOOST_TEST(expire().expired == 0u);
+  clock.advance(1ms);
+  BOOST_TEST(expire().expired == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_re_offer_replaces_the_countdown) {
+  const std::string id = offer(demo::alice, "30");
+  clock.advance(10s);
+  offer(demo::alice, "60");
+  BOOST_TEST(instance.pending_timeouts() == 1u);
+  clock.advance(25s);  // past the first deadline
+  BOOST_TEST(expire().fired == 0u);
+  clock.advance(35s);  // the second
+  BOOST_TEST(expire().expired == 1u);
+  BOOST_TEST(item(id)[item_state] == "queued");
+}
+
+BOOST_AUTO_TEST_CASE(auto_assign_and_no_timeout_arm_nothing) {
+  offer(demo::alice, "");
+  BOOST_TEST(instance.pending_timeouts() == 0u);
+  BOOST_TEST(!instance.next_timeout());
+}
+
+BOOST_AUTO_TEST_CASE(accept_ends_the_countdown) {
+  const std::string id = offer();
+  const auto accepted = durable(instance.accept(integration, action(demo::alice, id)));
+  BOOST_REQUIRE(accepted.ok());
+  BOOST_TEST(accepted->document_sys_id == demo::interaction);
+  BOOST_TEST(accepted->document_table == "interaction");
+  BOOST_TEST(item(id)[item_state] == "accepted");
+  BOOST_TEST(instance.pending_timeouts() == 0u);
+  clock.advance(1h);
+  BOOST_TEST(expire().fired == 0u);
+  BOOST_TEST(item(id)[item_state] == "accepted");
+  BOOST_TEST(instance.capacities(integration, demo::alice).outcome->universal_workload == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(reject_requeues_and_ends_the_countdown) {
+  const std::string id = offer();
+  const auto done = durable(instance.reject(integration, action(demo::alice, id, kReason)));
+  BOOST_REQUIRE(done.ok());
+  const auto after = item(id);
+  BOOST_TEST(after[item_state] == "queued");
+  BOOST_TEST(after[assigned_to] == "");
+  BOOST_TEST(after[rejected] == "true");
+  BOOST_TEST(instance.pending_timeouts() == 0u);
+  BOOST_TEST(presence_of(demo::alice) == "Available");
+  // Queued again: another agent may get it.
+  offer(demo::bob);
+  BOOST_TEST(item(id)[offer_count] == "2");
+}
+
+BOOST_AUTO_TEST_CASE(inbox_action_errors_name_what_is_wrong) {
+  const std::string id = offer();
+  const std::string nobody = "0123456789abcdef0123456789abcdef";
+  expect_failure(instance.accept(integration, action("", id)).outcome, errc::bad_request,
+                 "Bad Request", "Missing agent ID");
+  expect_failure(instance.accept(integration, {demo::alice, std::nullopt, {}}).outcome,
+                 errc::bad_request, "Bad Request", "Missing work item ID");
+  expect_failure(instance.reject(integration, action(demo::alice, id)).outcome, errc::bad_request,
+                 "Bad Request", "Missing reject reason ID");
+  expect_failure(instance.accept(integration, action(nobody, id)).outcome, errc::not_found,
+                 "Record Not Found");
+  expect_failure(instance.accept(integration, action(demo::alice, nobody)).outcome, errc::not_found,
+                 "Record Not Found");
+  expect_failure(instance.reject(integration, action(demo::alice, id, nobody)).outcome,
+                 errc::not_found, "Record Not Found");
+  expect_failure(instance.accept(integration, action(demo::bob, id)).outcome, errc::bad_request,
+                 "Bad Request", "Work item is assigned to a different agent");
+  BOOST_REQUIRE(durable(instance.accept(integration, action(demo::alice, id))).ok());
+  expect_failure(instance.accept(integration, action(demo::alice, id)).outcome, errc::bad_request,
+                 "Bad Request", "Work item is not in pending accept state");
+  expect_failure(instance.reject(integration, action(demo::alice, id, kReason)).outcome,
+                 errc::bad_request, "Bad Request", "Work item is not in pending accept state");
+}
+
+BOOST_AUTO_TEST_CASE(an_offer_that_may_not_be_declined_cannot_be_rejected) {
+  domain::OfferRequest r;
+  r.document_table = "interaction";
+  r.document_id = demo::interaction;
+  r.queue_id = demo::queue;
+  r.assignment.emplace().agent_sys_id = demo::alice;
+  r.assignment->allowed_to_decline = "false";
+  const auto offered = durable(instance.offer(integration, r));
+  BOOST_REQUIRE(offered.ok());
+  expect_failure(
+      instance.reject(integration, action(demo::alice, offered->work_item.sys_id, kReason)).outcome,
+      errc::conflict, "Work item cannot be declined");
+  BOOST_TEST(item(offered->work_item.sys_id)[item_state] == "pending_accept");
+}
+
+BOOST_AUTO_TEST_CASE(agents_act_on_their_own_work_items_only) {
+  const std::string id = offer();
+  expect_failure(instance.accept(bob, action(demo::alice, id)).outcome, errc::forbidden,
+                 "User Not Authorized");
+  const auto manager = caller(demo::manager, "awa_manager");
+  expect_failure(instance.accept(manager, action(demo::alice, id)).outcome, errc::forbidden,
+                 "User Not Authorized");
+  BOOST_TEST(durable(instance.accept(alice, action(demo::alice, id))).ok());
+}
+
+BOOST_AUTO_TEST_CASE(reject_reasons_by_channel_in_order) {
+  const auto reasons = instance.reject_reasons(alice, ps::chat_channel).outcome;
+  BOOST_REQUIRE(reasons.ok());
+  BOOST_REQUIRE(reasons->size() == 2u);
+  BOOST_TEST(reasons->at(0)[domain::reject_reason_field::value] == "busy");
+  BOOST_TEST(reasons->at(1)[domain::reject_reason_field::value] == "skill");
+  BOOST_TEST(instance.reject_reasons(alice, "0123456789abcdef0123456789abcdef").outcome->empty());
+  expect_failure(
+      instance.reject_reasons(caller(demo::manager, "awa_manager"), ps::chat_channel).outcome,
+      errc::forbidden, "User Not Authorized");
+}
+
+BOOST_AUTO_TEST_CASE(manual_assignment_offers_an_unassigned_work_item) {
+  const std::string id = offer(demo::alice, "10");
+  domain::AssignmentFields to_bob;
+  to_bob.agent_sys_id = demo::bob;
+  to_bob.timeout = "20";
+  expect_failure(instance.assign(integration, id, to_bob).outcome, errc::conflict,
+                 "Work item " + id + " cannot be assigned");  // still assigned to alice
+  clock.advance(10s);
+  BOOST_TEST(expire().expired == 1u);
+  const auto assigned = durable(instance.assign(integration, id, to_bob));
+  BOOST_REQUIRE(assigned.ok());
+  BOOST_TEST(assigned->message == "Manual assignment successfully requested.");
+  BOOST_TEST(assigned->work_item.queue == demo::queue);
+  const auto after = item(id);
+  BOOST_TEST(after[item_state] == "pending_accept");
+  BOOST_TEST(after[assigned_to] == demo::bob);
+  BOOST_TEST(after[offer_count] == "2");
+  BOOST_TEST(instance.pending_timeouts() == 1u);
+  expect_failure(instance.assign(integration, "0123456789abcdef0123456789abcdef", to_bob).outcome,
+                 errc::not_found, "Work item 0123456789abcdef0123456789abcdef not found");
+  to_bob.agent_sys_id.reset();
+  expect_failure(instance.assign(integration, id, to_bob).outcome, errc::bad_request,
+                 "Missing required field: agent_sys_id");
+  expect_failure(
+      instance.assign(bob, id, to_bob).outcome, errc::forbidden,
+      "Caller " + demo::bob + " does not have the awa_manager or awa_integration_user role");
+}
+
+BOOST_AUTO_TEST_CASE(capacities_and_presence_states) {
+  offer(demo::alice, "30", {}, {}, demo::interaction);
+  offer(demo::alice, "", {}, {}, demo::interaction2);
+  const auto capacity = instance.capacities(integration, demo::alice).outcome;
+  BOOST_REQUIRE(capacity.ok());
+  BOOST_TEST(capacity->universal_capacity == domain::kDefaultUniversalCapacity);
+  BOOST_TEST(capacity->universal_workload == 2u);
+  BOOST_REQUIRE(capacity->channels.size() == 1u);
+  BOOST_TEST(capacity->channels[0].workload == 2u);
+  const auto states = instance.presence_states(integration, demo::alice).outcome;
+  BOOST_REQUIRE(states.ok());
+  BOOST_REQUIRE(states->size() == 3u);
+  BOOST_TEST(states->at(0).name == "Available");
+  BOOST_TEST(states->at(2).name == "Offline");
+  BOOST_TEST(states->at(2).order == 2000);
+}
+
+BOOST_AUTO_TEST_CASE(countdowns_are_re_armed_after_a_restart) {
+  const std::string id = offer(demo::alice, "30");
+  instance.stop();
+  domain::Instance restarted(clock, log, hasher, false);
+  BOOST_REQUIRE(!restarted.load());
+  BOOST_TEST(restarted.pending_timeouts() == 1u);
+  clock.advance(29s);
+  BOOST_TEST(restarted.expire_due().outcome->expired == 0u);
+  clock.advance(1s);
+  BOOST_TEST(restarted.expire_due().outcome->expired == 1u);
+  BOOST_TEST(restarted.get(integration, "awa_work_item", id).outcome->values[item_state] ==
+             "queued");
+}
+
+BOOST_AUTO_TEST_CASE(an_offer_that_ran_out_while_down_expires_at_once) {
+  const std::string id = offer(demo::alice, "30");
+  instance.stop();
+  clock.advance(1h);  // the server was down for an hour
+  domain::Instance restarted(clock, log, hasher, false);
+  BOOST_REQUIRE(!restarted.load());
+  BOOST_TEST((*restarted.next_timeout() <= clock.now()));
+  const auto round = restarted.expire_due();
+  BOOST_TEST(round.outcome->expired == 1u);
+  BOOST_TEST(restarted.agent(integration, demo::alice).outcome->presence.name == "Away");
+}
+
+BOOST_AUTO_TEST_CASE(an_expiry_that_cannot_be_written_is_retried) {
+  const std::string id = offer(demo::alice, "30");
+  clock.advance(30s);
+  log.fail_writes = true;
+  const auto failed = instance.expire_due();
+  std::promise<std::error_code> done;
+  instance.when_durable(failed.ticket, [&](std::error_code e) { done.set_value(e); });
+  BOOST_TEST(static_cast<bool>(done.get_future().get()));
+  BOOST_TEST(item(id)[item_state] == "pending_accept");  // taken back, timer re-armed
+  BOOST_TEST(instance.pending_timeouts() == 1u);
+  log.fail_writes = false;
+  BOOST_TEST(expire().expired == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
