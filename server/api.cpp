@@ -57,7 +57,9 @@ HttpResponse method_not_allowed(std::string_view allow) {
 }
 
 HttpResponse failure_response(const domain::Failure& failure) {
-  HttpResponse r = Api::error_response(status_of(failure.kind), failure.message);
+  HttpResponse r = Api::error_response(
+      status_of(failure.kind), failure.message,
+      failure.detail ? std::optional<std::string_view>(*failure.detail) : std::nullopt);
   if (failure.kind == errc::method_not_allowed) r.headers.emplace_back("Allow", "GET");
   return r;
 }
@@ -233,6 +235,48 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Res
     return answer_when_durable(
         result.ticket, std::move(response),
         json_response(500, json::offer_failure("The change could not be saved")));
+  }
+
+  // POST awa/workitems/{sys_id}/assignments (Manual Assignment)
+  if (path.size() == 4 && path[0] == "awa" && path[1] == "workitems" &&
+      path[3] == "assignments") {
+    if (method != "POST") return respond(method_not_allowed("POST"));
+    auto fields = json::decode_assignment(request.body);
+    if (!fields) return respond(json_response(400, json::offer_failure(fields.failure().message)));
+    auto result = instance_.assign(caller, path[2], fields.value());
+    HttpResponse response =
+        result.outcome ? json_response(200, json::offer_success(result.outcome.value()))
+                       : json_response(status_of(result.outcome.failure().kind),
+                                       json::offer_failure(result.outcome.failure().message));
+    return answer_when_durable(
+        result.ticket, std::move(response),
+        json_response(500, json::offer_failure("The change could not be saved")));
+  }
+
+  // POST awa/inbox/actions/{accept|reject}, GET awa/inbox/actions/reject_reasons/{channel}
+  if (path.size() >= 4 && path[0] == "awa" && path[1] == "inbox" && path[2] == "actions") {
+    if (path.size() == 4 && (path[3] == "accept" || path[3] == "reject")) {
+      if (method != "POST") return respond(method_not_allowed("POST"));
+      auto action = json::decode_inbox_action(request.body);
+      if (!action) return respond(failure_response(action.failure()));
+      return path[3] == "accept"
+                 ? answer(instance_.accept(caller, action.value()), 200, json::inbox_action_done)
+                 : answer(instance_.reject(caller, action.value()), 200, json::inbox_action_done);
+    }
+    if (path.size() == 5 && path[3] == "reject_reasons") {
+      if (method != "GET") return respond(method_not_allowed("GET"));
+      return answer(instance_.reject_reasons(caller, path[4]), 200, json::reject_reasons);
+    }
+    return respond(not_found_path());
+  }
+
+  // GET awa/agents/{user_id}/presence_states, GET awa/agents/{user_id}/capacities
+  if (path.size() == 4 && path[0] == "awa" && path[1] == "agents" &&
+      (path[3] == "presence_states" || path[3] == "capacities")) {
+    if (method != "GET") return respond(method_not_allowed("GET"));
+    return path[3] == "capacities"
+               ? answer(instance_.capacities(caller, path[2]), 200, json::capacities)
+               : answer(instance_.presence_states(caller, path[2]), 200, json::presence_states);
   }
 
   // GET/PUT awa/agents/{user_id}

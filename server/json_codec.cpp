@@ -92,6 +92,24 @@ std::string result(bj::value value) {
   return bj::serialize(o);
 }
 
+// The assignment fields of `object`; `prefix` names them in errors ("assignment." or "").
+std::optional<Failure> read_assignment(const bj::object& object, std::string_view prefix,
+                                       domain::AssignmentFields& fields) {
+  const std::pair<std::string_view, std::optional<std::string>*> members[] = {
+      {"agent_sys_id", &fields.agent_sys_id},
+      {"allowed_to_decline", &fields.allowed_to_decline},
+      {"enable_auto_assign", &fields.enable_auto_assign},
+      {"display_option", &fields.display_option},
+      {"timeout", &fields.timeout},
+      {"offered_on", &fields.offered_on},
+      {"after_timeout_presence", &fields.after_timeout_presence},
+  };
+  for (const auto& [name, out] : members) {
+    if (auto e = read(object, name, std::string(prefix) + std::string(name), *out)) return e;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Outcome<domain::OfferRequest> decode_offer(std::string_view body) {
@@ -108,19 +126,7 @@ Outcome<domain::OfferRequest> decode_offer(std::string_view body) {
   auto assignment = member_object(root, "assignment");
   if (!assignment) return assignment.failure();
   if (const bj::object* a = assignment.value()) {
-    auto& fields = request.assignment.emplace();
-    const std::pair<std::string_view, std::optional<std::string>*> members[] = {
-        {"agent_sys_id", &fields.agent_sys_id},
-        {"allowed_to_decline", &fields.allowed_to_decline},
-        {"enable_auto_assign", &fields.enable_auto_assign},
-        {"display_option", &fields.display_option},
-        {"timeout", &fields.timeout},
-        {"offered_on", &fields.offered_on},
-        {"after_timeout_presence", &fields.after_timeout_presence},
-    };
-    for (const auto& [name, out] : members) {
-      if (auto e = read(*a, name, "assignment." + std::string(name), *out)) return *e;
-    }
+    if (auto e = read_assignment(*a, "assignment.", request.assignment.emplace())) return *e;
   }
 
   auto transfer = member_object(root, "transfer");
@@ -166,6 +172,77 @@ Outcome<std::optional<std::string>> decode_presence(std::string_view body) {
     if (auto e = read(*presence.value(), "sys_id", "presence.sys_id", sys_id)) return *e;
   }
   return sys_id;
+}
+
+Outcome<domain::InboxActionRequest> decode_inbox_action(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (!parsed) return parsed.failure();
+  domain::InboxActionRequest request;
+  if (auto e = read(parsed.value(), "agent_id", "agent_id", request.agent_id)) return *e;
+  if (auto e = read(parsed.value(), "work_item_id", "work_item_id", request.work_item_id)) return *e;
+  if (auto e = read(parsed.value(), "reject_reason_id", "reject_reason_id",
+                    request.reject_reason_id)) {
+    return *e;
+  }
+  return request;
+}
+
+Outcome<domain::AssignmentFields> decode_assignment(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (!parsed) return parsed.failure();
+  domain::AssignmentFields fields;
+  if (auto e = read_assignment(parsed.value(), "", fields)) return *e;
+  return fields;
+}
+
+std::string inbox_action_done(const domain::InboxActionDone& done) {
+  bj::object o;
+  put_string(o, "documentSysId", done.document_sys_id);
+  put_string(o, "documentTable", done.document_table);
+  return result(std::move(o));
+}
+
+std::string reject_reasons(const std::vector<domain::Record>& reasons) {
+  bj::array a;
+  for (const auto& r : reasons) {
+    bj::object o;
+    put_string(o, "order", r[domain::reject_reason_field::order]);
+    put_string(o, "value", r[domain::reject_reason_field::value]);
+    put_string(o, "display_value", r[domain::reject_reason_field::display_value]);
+    put_string(o, "sys_id", r.id.str());
+    a.emplace_back(std::move(o));
+  }
+  return result(std::move(a));
+}
+
+std::string presence_states(const std::vector<domain::PresenceStateView>& states) {
+  bj::array a;
+  for (const auto& state : states) {
+    bj::object o;
+    put_string(o, "sys_id", state.sys_id);
+    put_string(o, "name", state.name);
+    o.emplace("order", state.order);
+    o.emplace("available", state.available);
+    a.emplace_back(std::move(o));
+  }
+  return result(std::move(a));
+}
+
+std::string capacities(const domain::CapacityView& view) {
+  bj::array channels;
+  for (const auto& c : view.channels) {
+    bj::object o;
+    put_string(o, "sys_id", c.sys_id);
+    put_string(o, "name", c.name);
+    o.emplace("capacity", c.capacity);
+    o.emplace("workload", c.workload);
+    channels.emplace_back(std::move(o));
+  }
+  bj::object o;
+  o.emplace("universal_capacity", view.universal_capacity);
+  o.emplace("universal_workload", view.universal_workload);
+  o.emplace("channels", std::move(channels));
+  return result(std::move(o));
 }
 
 std::string offer_success(const domain::OfferAccepted& accepted) {

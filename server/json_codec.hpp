@@ -9,6 +9,7 @@
 
 #include "domain/agent_presence.hpp"
 #include "domain/errc.hpp"
+#include "domain/inbox_actions.hpp"
 #include "domain/offer_request.hpp"
 #include "domain/record.hpp"
 #include "domain/table_service.hpp"
@@ -21,6 +22,15 @@ domain::Outcome<domain::OfferRequest> decode_offer(std::string_view body);
 domain::Outcome<domain::FieldValues> decode_fields(std::string_view body);
 // The agent API's {"presence": {"sys_id": ...}}; empty optional when absent.
 domain::Outcome<std::optional<std::string>> decode_presence(std::string_view body);
+
+domain::Outcome<domain::InboxActionRequest> decode_inbox_action(std::string_view body);
+// Manual Assignment: the assignment fields at the top level of the body.
+domain::Outcome<domain::AssignmentFields> decode_assignment(std::string_view body);
+
+std::string inbox_action_done(const domain::InboxActionDone& done);
+std::string reject_reasons(const std::vector<domain::Record>& reasons);
+std::string presence_states(const std::vector<domain::PresenceStateView>& states);
+std::string capacities(const domain::CapacityView& view);
 
 std::string offer_success(const domain::OfferAccepted& accepted);
 std::string offer_failure(std::string_view message);

@@ -13,6 +13,7 @@
 #include "server/log.hpp"
 #include "server/settings.hpp"
 #include "server/sodium_password_hasher.hpp"
+#include "server/timeout_driver.hpp"
 
 namespace {
 
@@ -56,6 +57,10 @@ int serve(const server::Settings& settings) {
   server::log::info("loaded " + std::to_string(instance.record_count()) + " records from " +
                     settings.data_dir);
 
+  server::TimeoutDriver timeouts(instance);
+  timeouts.start();
+  server::log::info(std::to_string(instance.pending_timeouts()) + " offers counting down");
+
   server::Authenticator authenticator(instance, hasher);
   server::HttpServer* http = nullptr;
   server::Api api(instance, authenticator,
@@ -71,6 +76,7 @@ int serve(const server::Settings& settings) {
                     (settings.durability == server::Durability::power ? "power" : "process"));
   server.run();
 
+  timeouts.stop();
   instance.stop();
   const auto written = instance.commit_stats();
   durable_log.close();

@@ -277,4 +277,67 @@ BOOST_AUTO_TEST_CASE(a_change_that_cannot_be_saved_is_a_500_and_is_not_kept) {
   BOOST_TEST(queues.body == R"({"result":[]})");
 }
 
+BOOST_AUTO_TEST_CASE(inbox_actions_over_http) {
+  const auto offered = as_integration("POST", offer_path(), offer_body());
+  const std::string item(parse(offered).at("result").at("work_item").at("sys_id").as_string());
+  const std::string accept_body =
+      R"({"agent_id": ")" + kAlice + R"(", "work_item_id": ")" + item + R"("})";
+
+  auto r = call("POST", "/api/now/awa/inbox/actions/accept", R"({"work_item_id": "x"})",
+                basic("integration:demo"));
+  BOOST_TEST(r.status == 400u);
+  BOOST_TEST(r.body == R"({"error":{"message":"Bad Request","detail":"Missing agent ID"},"status":"failure"})");
+  r = call("POST", "/api/now/awa/inbox/actions/accept", accept_body, basic("bob.agent:demo"));
+  BOOST_TEST(r.status == 403u);
+  r = call("POST", "/api/now/awa/inbox/actions/accept", accept_body, basic("alice.agent:demo"));
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.body == R"({"result":{"documentSysId":")" + kInteraction +
+                           R"(","documentTable":"interaction"}})");
+  r = call("POST", "/api/now/v1/awa/inbox/actions/reject",
+           R"({"agent_id": ")" + kAlice + R"(", "work_item_id": ")" + item +
+               R"(", "reject_reason_id": "b2f8942787851210be070d48dabb35fd"})",
+           basic("integration:demo"));
+  BOOST_TEST(r.status == 400u);
+  BOOST_TEST(parse(r).at("error").at("detail").as_string() ==
+             "Work item is not in pending accept state");
+  BOOST_TEST(call("GET", "/api/now/awa/inbox/actions/accept").status == 405u);
+
+  r = call("GET", "/api/now/awa/inbox/actions/reject_reasons/27f675e3739713004a905ee515f6a7c3", {},
+           basic("alice.agent:demo"));
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.body == R"({"result":[{"order":"100","value":"busy","display_value":"Busy with another customer","sys_id":"b2f8942787851210be070d48dabb35fd"},)"
+                       R"({"order":"200","value":"skill","display_value":"Not my area of expertise","sys_id":"c2f8942787851210be070d48dabb35fe"}]})");
+}
+
+BOOST_AUTO_TEST_CASE(agent_states_capacities_and_manual_assignment_over_http) {
+  auto r = as_integration("GET", "/api/now/awa/agents/" + kAlice + "/presence_states");
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(parse(r).at("result").as_array().size() == 3u);
+  BOOST_TEST(parse(r).at("result").at(0).at("name").as_string() == "Available");
+  BOOST_TEST(parse(r).at("result").at(1).at("order").as_int64() == 1000);
+
+  const auto offered = as_integration("POST", offer_path(), offer_body());
+  const std::string item(parse(offered).at("result").at("work_item").at("sys_id").as_string());
+  r = as_integration("GET", "/api/now/v2/awa/agents/" + kAlice + "/capacities");
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(parse(r).at("result").at("universal_workload").as_int64() == 1);
+  BOOST_TEST(parse(r).at("result").at("universal_capacity").as_int64() == 10);
+
+  // Manual assignment needs an unassigned item: reject first, then assign to Bob.
+  BOOST_TEST(as_integration("POST", "/api/now/awa/inbox/actions/reject",
+                            R"({"agent_id": ")" + kAlice + R"(", "work_item_id": ")" + item +
+                                R"(", "reject_reason_id": "b2f8942787851210be070d48dabb35fd"})")
+                 .status == 200u);
+  r = as_integration("POST", "/api/now/awa/workitems/" + item + "/assignments",
+                     R"({"agent_sys_id": "1d584509c323120095ccd02422d3ae5c", "timeout": 60})");
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(parse(r).at("result").at("message").as_string() ==
+             "Manual assignment successfully requested.");
+  r = as_integration("POST", "/api/now/awa/workitems/" + item + "/assignments",
+                     R"({"agent_sys_id": "1d584509c323120095ccd02422d3ae5c"})");
+  BOOST_TEST(r.status == 409u);
+  BOOST_TEST(r.body == R"({"result":{"success":false,"message":"Work item )" + item +
+                           R"( cannot be assigned"}})");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

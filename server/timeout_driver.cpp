@@ -1,0 +1,57 @@
+#include "server/timeout_driver.hpp"
+
+#include "server/log.hpp"
+
+namespace awa::server {
+
+TimeoutDriver::TimeoutDriver(domain::Instance& instance) : instance_(instance) {
+  instance_.set_timeout_listener(this);
+}
+
+TimeoutDriver::~TimeoutDriver() {
+  stop();
+  instance_.set_timeout_listener(nullptr);
+}
+
+void TimeoutDriver::start() { thread_ = std::thread([this] { run(); }); }
+
+void TimeoutDriver::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TimeoutDriver::timeout_armed(domain::TimePoint deadline) {
+  std::lock_guard lock(mutex_);
+  if (deadline < earliest_armed_) earliest_armed_ = deadline;
+  if (earliest_armed_ < planned_) wake_.notify_one();
+}
+
+void TimeoutDriver::run() {
+  for (;;) {
+    // Ask the instance without holding our lock: it calls timeout_armed() under its own.
+    const auto next = instance_.next_timeout();
+    {
+      std::unique_lock lock(mutex_);
+      // Deadlines armed since the question are not in its answer.
+      planned_ = std::min(next.value_or(domain::TimePoint::max()), earliest_armed_);
+      earliest_armed_ = domain::TimePoint::max();
+      const auto woken = [this] { return stopping_ || earliest_armed_ < planned_; };
+      if (planned_ == domain::TimePoint::max()) {
+        wake_.wait(lock, woken);
+      } else {
+        wake_.wait_until(lock, planned_, woken);
+      }
+      if (stopping_) return;
+    }
+    const auto round = instance_.expire_due();
+    if (round.outcome.ok() && round.outcome->expired > 0 && log::enabled(LogLevel::debug)) {
+      log::debug("expired " + std::to_string(round.outcome->expired) + " offers");
+    }
+  }
+}
+
+}  // namespace awa::server
