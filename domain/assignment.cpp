@@ -87,7 +87,8 @@ Outcome<Assignment> check_assignment(const Transaction& tx, const AssignmentFiel
   return a;
 }
 
-std::optional<Failure> check_agent(const Transaction& tx, const Assignment& a) {
+std::optional<Failure> check_agent(const Transaction& tx, const Assignment& a,
+                                   std::string_view unavailable) {
   const Record* user = a.agent.empty() ? nullptr : tx.state().find(Table::sys_user, a.agent);
   if (user == nullptr) return fail(errc::not_found, a.agent_text + " is not a valid agent");
   const Roles roles = Roles::parse((*user)[user_field::roles]);
@@ -98,7 +99,7 @@ std::optional<Failure> check_agent(const Transaction& tx, const Assignment& a) {
     return fail(errc::conflict, "The user does not have the 'awa_external_user' role");
   }
   if (!presence_of(tx.state(), user->id).available) {
-    return fail(errc::conflict, "Agent is not available");
+    return fail(errc::conflict, std::string(unavailable));
   }
   return std::nullopt;
 }
@@ -122,6 +123,55 @@ void offer_to(Record& item, const Assignment& a, const Transaction& tx) {
     item[deadline].clear();
     item[after_timeout_presence].clear();
   }
+}
+
+Outcome<const Record*> find_active_document(const Transaction& tx, const std::string& table_name,
+                                            const std::string& sys_id) {
+  const auto table = table_named(table_name);
+  const bool is_document = table == Table::interaction || table == Table::task;
+  const Record* document = is_document ? tx.state().find(*table, sys_id) : nullptr;
+  if (document == nullptr) {
+    return fail(errc::not_found, "Document " + table_name + ":" + sys_id + " not found");
+  }
+  if (!document->is_true(document_field::active)) {
+    return fail(errc::conflict, "Document is not active");
+  }
+  return document;
+}
+
+Outcome<const Record*> find_queue(const Transaction& tx, const std::string& id) {
+  const Record* queue = tx.state().find(Table::awa_queue, id);
+  if (queue == nullptr)
+    queue = tx.state().find_unique(Table::awa_queue, queue_field::external_id, id);
+  if (queue == nullptr) return fail(errc::not_found, "Queue " + id + " not found");
+  return queue;
+}
+
+Record new_work_item(SysIdGenerator& ids, const Record& document, const Record& queue) {
+  using namespace work_item_field;
+  Record item = blank_record(Table::awa_work_item, ids.next());
+  item[document_table] = std::string(spec_of(document.table).name);
+  item[document_id] = document.id.str();
+  item[display_name] =
+      std::string(spec_of(document.table).label) + ": " + document[document_field::number];
+  item[work_item_field::queue] = queue.id.str();
+  item[state] = work_item_state::queued;
+  item[active] = "true";
+  item[allowed_to_decline] = "true";
+  item[enable_auto_assign] = "false";
+  item[display_option] = "card_only";
+  item[rejected] = "false";
+  item[timed_out] = "false";
+  item[offer_count] = "0";
+  return item;
+}
+
+void close_work_item(Record& item) {
+  using namespace work_item_field;
+  if (item[state] != work_item_state::accepted) {
+    item[state] = work_item_state::cancelled;
+  }
+  item[active] = "false";
 }
 
 }  // namespace awa::domain

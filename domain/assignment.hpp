@@ -43,8 +43,20 @@ const std::string* given(const std::optional<std::string>& field);
 // Every 400 of the assignment's values, and the 404 of after_timeout_presence.
 // `fields.agent_sys_id` must be given.
 Outcome<Assignment> check_assignment(const Transaction& tx, const AssignmentFields& fields);
-// The agent must be an active user with both agent roles, and Available.
-std::optional<Failure> check_agent(const Transaction& tx, const Assignment& assignment);
+// The agent must be an active user with both agent roles, and Available (else 409 with
+// `unavailable`).
+std::optional<Failure> check_agent(const Transaction& tx, const Assignment& assignment,
+                                   std::string_view unavailable = "Agent is not available");
+
+// The active document `table`:`sys_id` (404 unknown, 409 inactive).
+Outcome<const Record*> find_active_document(const Transaction& tx, const std::string& table,
+                                            const std::string& sys_id);
+// A queue by sys_id or external_id (404 unknown).
+Outcome<const Record*> find_queue(const Transaction& tx, const std::string& id);
+// A new work item for the document, unassigned, not yet offered.
+Record new_work_item(SysIdGenerator& ids, const Record& document, const Record& queue);
+// Takes a work item out of play: one that was accepted is done, any other is cancelled.
+void close_work_item(Record& item);
 // Makes `item` an offer of the assignment to its agent (accepted at once with auto-assign).
 void offer_to(Record& item, const Assignment& assignment, const Transaction& tx);
 

@@ -20,8 +20,6 @@ public:
         return "conflict";
       case errc::storage_failure:
         return "storage failure";
-      case errc::not_implemented:
-        return "not implemented";
     }
     return "unknown";
   }

@@ -16,7 +16,6 @@ enum class errc {
   method_not_allowed,  // the resource exists, the operation does not apply to it
   conflict,            // the request is fine but the state does not allow it
   storage_failure,     // the change could not be made durable; nothing was applied
-  not_implemented,     // a documented feature this server does not do yet
 };
 
 const std::error_category& domain_category();

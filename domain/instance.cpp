@@ -141,6 +141,10 @@ Answer<OfferAccepted> Instance::assign(const Caller& caller, std::string_view wo
   return run([&](Transaction& tx) { return assign_work_item(tx, caller, work_item_id, fields); });
 }
 
+Answer<std::string> Instance::end_consult(const Caller& caller, const ConsultEndRequest& request) {
+  return run([&](Transaction& tx) { return domain::end_consult(tx, caller, request); });
+}
+
 Answer<ExpiryRound> Instance::expire_due() {
   return run([&](Transaction& tx) -> Outcome<ExpiryRound> {
     std::vector<SysId> due;

@@ -13,6 +13,7 @@
 #include "domain/caller.hpp"
 #include "domain/clock.hpp"
 #include "domain/commit_queue.hpp"
+#include "domain/consult.hpp"
 #include "domain/durable_log.hpp"
 #include "domain/inbox_actions.hpp"
 #include "domain/offer_request.hpp"
@@ -79,6 +80,8 @@ public:
   Answer<std::vector<Record>> reject_reasons(const Caller& caller, std::string_view channel_id);
   Answer<OfferAccepted> assign(const Caller& caller, std::string_view work_item_id,
                                const AssignmentFields& fields);
+
+  Answer<std::string> end_consult(const Caller& caller, const ConsultEndRequest& request);
 
   // Expires every offer whose deadline has passed by the clock's now.
   Answer<ExpiryRound> expire_due();

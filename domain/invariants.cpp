@@ -15,9 +15,12 @@ std::vector<std::string> find_violations(const State& state) {
     const std::string& current = item[work_item_field::state];
     const std::string name = "work item " + id.str();
     const bool is_active = item.is_true(active);
-    if (is_active && ++active_per_document[item[document_id]] > 1) {
-      found.push_back("document " + item[document_id] + " has more than one active work item");
+    const bool consult = item[consult_state] == "open";
+    if (is_active && ++active_per_document[(consult ? "consult:" : "") + item[document_id]] > 1) {
+      found.push_back("document " + item[document_id] + " has more than one active " +
+                      (consult ? "consult" : "work item"));
     }
+    if (consult && !is_active) found.push_back(name + " is an open consult but inactive");
     if (current == work_item_state::pending_accept || current == work_item_state::accepted) {
       if (item[assigned_to].empty()) found.push_back(name + " is " + current + " but unassigned");
       if (is_active) ++workload[item[assigned_to]];

@@ -22,6 +22,9 @@ struct TransferFields {
   std::optional<std::string> target_id;
   std::optional<std::string> target_type;
   std::optional<std::string> transfer_type;
+  // The offer the transfer makes takes the assignment's fields (timeout, allowed_to_decline,
+  // ...), given inside `transfer` since `assignment` and `transfer` exclude each other.
+  AssignmentFields offer;
 };
 
 struct OfferRequest {
@@ -41,6 +44,8 @@ struct WorkItemSummary {
   std::string document_table;
   std::string queue;  // as the caller named it
 };
+
+inline constexpr std::string_view kTransferRequested = "Transfer successfully requested.";
 
 struct OfferAccepted {
   std::string message;

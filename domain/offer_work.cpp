@@ -2,6 +2,7 @@
 
 #include "domain/assignment.hpp"
 #include "domain/field_value.hpp"
+#include "domain/transfer.hpp"
 
 namespace awa::domain {
 
@@ -14,9 +15,7 @@ Outcome<OfferAccepted> offer_work(Transaction& tx, SysIdGenerator& ids, const Ca
   if (request.assignment && request.transfer) {
     return fail(errc::bad_request, "Give either assignment or transfer, not both");
   }
-  if (request.transfer) {
-    return fail(errc::not_implemented, "Transfers are not supported by this server yet");
-  }
+  if (request.transfer) return transfer_work(tx, ids, request);
   if (!request.assignment) return fail(errc::bad_request, "Missing required field: assignment");
   if (!given(request.queue_id)) return fail(errc::bad_request, "Missing required field: queue_id");
   if (!given(request.assignment->agent_sys_id)) {
@@ -27,35 +26,19 @@ Outcome<OfferAccepted> offer_work(Transaction& tx, SysIdGenerator& ids, const Ca
   if (!assignment) return assignment.failure();
   const Assignment& a = assignment.value();
 
-  const auto table = table_named(request.document_table);
-  const bool is_document = table == Table::interaction || table == Table::task;
-  const Record* document = is_document ? tx.state().find(*table, request.document_id) : nullptr;
-  if (document == nullptr) {
-    return fail(errc::not_found,
-                "Document " + request.document_table + ":" + request.document_id + " not found");
-  }
-  if (!document->is_true(document_field::active)) {
-    return fail(errc::conflict, "Document is not active");
-  }
-
-  const Record* queue = tx.state().find(Table::awa_queue, *request.queue_id);
-  if (queue == nullptr) {
-    queue = tx.state().find_unique(Table::awa_queue, queue_field::external_id, *request.queue_id);
-  }
-  if (queue == nullptr) return fail(errc::not_found, "Queue " + *request.queue_id + " not found");
+  auto found_document = find_active_document(tx, request.document_table, request.document_id);
+  if (!found_document) return found_document.failure();
+  const Record* document = found_document.value();
+  auto found_queue = find_queue(tx, *request.queue_id);
+  if (!found_queue) return found_queue.failure();
+  const Record* queue = found_queue.value();
 
   if (auto refused = check_agent(tx, a)) return *refused;
 
   using namespace work_item_field;
   const Record* active_item = tx.state().active_work_item(document->id);
-  Record item = active_item ? *active_item : blank_record(Table::awa_work_item, ids.next());
+  Record item = active_item ? *active_item : new_work_item(ids, *document, *queue);
   if (active_item == nullptr) {
-    item[document_table] = request.document_table;
-    item[document_id] = document->id.str();
-    item[display_name] =
-        std::string(spec_of(*table).label) + ": " + (*document)[document_field::number];
-    item[rejected] = "false";
-    item[timed_out] = "false";
     item[offer_count] = "1";
   } else if (item[state] == work_item_state::accepted) {
     return fail(errc::conflict, "Work Item accepted can not be assigned");

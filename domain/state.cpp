@@ -6,6 +6,17 @@
 namespace awa::domain {
 namespace {
 
+bool is_open_consult(const Record& item) {
+  return item[work_item_field::consult_state] == "open";
+}
+
+// The document index an active work item belongs in: the open consult, or the work item.
+std::unordered_map<SysId, SysId>& index_for(const Record& item,
+                                            std::unordered_map<SysId, SysId>& active,
+                                            std::unordered_map<SysId, SysId>& consults) {
+  return is_open_consult(item) ? consults : active;
+}
+
 // The agent whose workload the work item counts in, if any.
 std::optional<SysId> working_agent(const Record& item) {
   if (!item.is_true(work_item_field::active)) return std::nullopt;
@@ -79,6 +90,11 @@ const Record* State::active_work_item(const SysId& document) const {
   return it == active_work_item_.end() ? nullptr : find(Table::awa_work_item, it->second);
 }
 
+const Record* State::open_consult(const SysId& document) const {
+  const auto it = open_consult_.find(document);
+  return it == open_consult_.end() ? nullptr : find(Table::awa_work_item, it->second);
+}
+
 std::uint64_t State::credential_version(const SysId& user) const {
   const auto it = credential_versions_.find(user);
   return it == credential_versions_.end() ? 0 : it->second;
@@ -112,8 +128,9 @@ void State::unindex(const Record& record) {
   }
   if (record.table == Table::awa_work_item && record.is_true(work_item_field::active)) {
     if (const auto document = SysId::parse(record[work_item_field::document_id])) {
-      const auto it = active_work_item_.find(*document);
-      if (it != active_work_item_.end() && it->second == record.id) active_work_item_.erase(it);
+      auto& index = index_for(record, active_work_item_, open_consult_);
+      const auto it = index.find(*document);
+      if (it != index.end() && it->second == record.id) index.erase(it);
     }
   }
 }
@@ -128,7 +145,7 @@ void State::reindex(const Record& record) {
       if (const auto agent = working_agent(record)) ++workload_[*agent];
       if (record.is_true(work_item_field::active)) {
         if (const auto document = SysId::parse(record[work_item_field::document_id])) {
-          active_work_item_[*document] = record.id;
+          index_for(record, active_work_item_, open_consult_)[*document] = record.id;
         }
       }
       break;

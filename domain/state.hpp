@@ -32,8 +32,10 @@ public:
 
   // The record whose unique `field` holds `value`, if any.
   const Record* find_unique(Table table, std::size_t field, std::string_view value) const;
-  // The document's active work item, if any.
+  // The document's active work item, if any (not counting an open consult).
   const Record* active_work_item(const SysId& document) const;
+  // The document's open consult work item, if any.
+  const Record* open_consult(const SysId& document) const;
   // Bumped on every change to the user: credentials cached under an older version are stale.
   std::uint64_t credential_version(const SysId& user) const;
   // The agent's work items that are pending_accept or accepted.
@@ -50,6 +52,7 @@ private:
   // (table, field) -> value -> record, for fields declared unique.
   std::map<std::pair<Table, std::size_t>, std::unordered_map<std::string, SysId>> unique_;
   std::unordered_map<SysId, SysId> active_work_item_;  // document -> work item
+  std::unordered_map<SysId, SysId> open_consult_;      // document -> consult work item
   std::unordered_map<SysId, std::uint32_t> workload_;  // agent -> offered or accepted items
   std::unordered_map<SysId, std::uint64_t> credential_versions_;
   std::uint64_t credential_clock_ = 0;

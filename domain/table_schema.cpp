@@ -68,6 +68,7 @@ constexpr FieldSpec kWorkItemFields[] = {
     {"timed_out", K::boolean},
     {"offer_count", K::integer},
     {"previous_work_item", K::reference},
+    {"consult_state", K::text},  // empty, or open / transferred / ended / cancelled
 };
 
 #undef AWA_SYS_FIELDS

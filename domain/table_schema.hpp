@@ -79,7 +79,7 @@ inline constexpr std::size_t document_table = 2, document_id = 3, display_name =
                              deadline = 11, allowed_to_decline = 12, enable_auto_assign = 13,
                              display_option = 14, after_timeout_presence = 15,
                              external_segment_id = 16, rejected = 17, timed_out = 18,
-                             offer_count = 19, previous_work_item = 20;
+                             offer_count = 19, previous_work_item = 20, consult_state = 21;
 }
 
 }  // namespace awa::domain

@@ -25,8 +25,6 @@ unsigned status_of(errc kind) {
       return 409;
     case errc::storage_failure:
       return 500;
-    case errc::not_implemented:
-      return 501;
   }
   return 500;
 }
@@ -238,8 +236,7 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Res
   }
 
   // POST awa/workitems/{sys_id}/assignments (Manual Assignment)
-  if (path.size() == 4 && path[0] == "awa" && path[1] == "workitems" &&
-      path[3] == "assignments") {
+  if (path.size() == 4 && path[0] == "awa" && path[1] == "workitems" && path[3] == "assignments") {
     if (method != "POST") return respond(method_not_allowed("POST"));
     auto fields = json::decode_assignment(request.body);
     if (!fields) return respond(json_response(400, json::offer_failure(fields.failure().message)));

@@ -142,6 +142,7 @@ Outcome<domain::OfferRequest> decode_offer(std::string_view body) {
     for (const auto& [name, out] : members) {
       if (auto e = read(*t, name, "transfer." + std::string(name), *out)) return *e;
     }
+    if (auto e = read_assignment(*t, "transfer.", fields.offer)) return *e;
   }
   return request;
 }
@@ -179,9 +180,10 @@ Outcome<domain::InboxActionRequest> decode_inbox_action(std::string_view body) {
   if (!parsed) return parsed.failure();
   domain::InboxActionRequest request;
   if (auto e = read(parsed.value(), "agent_id", "agent_id", request.agent_id)) return *e;
-  if (auto e = read(parsed.value(), "work_item_id", "work_item_id", request.work_item_id)) return *e;
-  if (auto e = read(parsed.value(), "reject_reason_id", "reject_reason_id",
-                    request.reject_reason_id)) {
+  if (auto e = read(parsed.value(), "work_item_id", "work_item_id", request.work_item_id))
+    return *e;
+  if (auto e =
+          read(parsed.value(), "reject_reason_id", "reject_reason_id", request.reject_reason_id)) {
     return *e;
   }
   return request;

@@ -13,7 +13,9 @@ TimeoutDriver::~TimeoutDriver() {
   instance_.set_timeout_listener(nullptr);
 }
 
-void TimeoutDriver::start() { thread_ = std::thread([this] { run(); }); }
+void TimeoutDriver::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void TimeoutDriver::stop() {
   {

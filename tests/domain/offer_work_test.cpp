@@ -395,11 +395,4 @@ BOOST_AUTO_TEST_CASE(a_cancelled_work_item_leaves_room_for_a_new_one) {
   BOOST_TEST(state.rows(domain::Table::awa_work_item).size() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(transfers_are_refused_as_not_implemented_yet) {
-  auto r = request();
-  r.assignment.reset();
-  r.transfer.emplace();
-  expect_refused(r, errc::not_implemented, "Transfers are not supported by this server yet");
-}
-
 BOOST_AUTO_TEST_SUITE_END()

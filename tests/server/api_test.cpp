@@ -129,8 +129,8 @@ BOOST_AUTO_TEST_CASE(offer_work_refusals_use_the_result_envelope_and_status) {
       {basic("integration:demo"), offer_path(), R"({"queue_id": [1]})", 400,
        "Invalid value for field queue_id"},
       {basic("integration:demo"), offer_path(),
-       R"({"queue_id": "q", "transfer": {"target_type": "agent"}})", 501,
-       "Transfers are not supported by this server yet"},
+       R"({"queue_id": "q", "transfer": {"target_type": "agent"}})", 400,
+       "Missing required field: transfer.source_queue_id"},
   };
   for (const auto& c : cases) {
     const auto r = call("POST", c.path, c.body, c.auth);
