@@ -7,6 +7,7 @@
 
 #include "domain/instance.hpp"
 #include "server/basic_auth.hpp"
+#include "server/body_format.hpp"
 #include "server/http_message.hpp"
 
 namespace awa::server {
@@ -24,10 +25,12 @@ public:
 
   // The platform's error envelope with `status`: for errors found before the API (bad HTTP).
   static HttpResponse error_response(unsigned status, std::string_view message,
-                                     std::optional<std::string_view> detail = {});
+                                     std::optional<std::string_view> detail = {},
+                                     BodyFormat format = BodyFormat::json);
 
 private:
-  void dispatch(const HttpRequest& request, const domain::Caller& caller, Respond respond);
+  void dispatch(const HttpRequest& request, const domain::Caller& caller, BodyFormat out,
+                Respond respond);
 
   domain::Instance& instance_;
   Authenticator& authenticator_;

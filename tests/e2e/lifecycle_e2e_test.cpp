@@ -15,10 +15,11 @@ namespace {
 const std::string kAway = "41f9b8dfb31313005baa6e5f26a8dcac";
 
 std::string offer(HttpClient& client, const std::string& assignment_extra) {
-  const auto reply = client.post(kOfferPath,
-                                 R"({"queue_id": ")" + kQueue + R"(", "assignment": {"agent_sys_id": ")" +
-                                     kAgent + R"(")" + assignment_extra + "}}",
-                                 integration());
+  const auto reply =
+      client.post(kOfferPath,
+                  R"({"queue_id": ")" + kQueue + R"(", "assignment": {"agent_sys_id": ")" + kAgent +
+                      R"(")" + assignment_extra + "}}",
+                  integration());
   BOOST_REQUIRE_MESSAGE(reply.status == 200u, reply.body);
   return std::string(json_of(reply).at("result").at("work_item").at("sys_id").as_string());
 }
@@ -35,8 +36,8 @@ std::chrono::milliseconds wait_until_not_pending(HttpClient& client, const std::
   const auto give_up = since + 10s;
   while (std::chrono::steady_clock::now() < give_up) {
     if (work_item(client, id).at("state").as_string() != "pending_accept") {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                   since);
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - since);
     }
     std::this_thread::sleep_for(10ms);  // a poll interval, not a wait for the deadline
   }
@@ -57,9 +58,10 @@ BOOST_AUTO_TEST_CASE(the_agent_accepts_with_its_own_credentials) {
   DemoServer demo;
   auto client = demo.client();
   const std::string id = offer(client, R"(, "timeout": 30)");
-  const auto reply = client.post("/api/now/awa/inbox/actions/accept",
-                                 R"({"agent_id": ")" + kAgent + R"(", "work_item_id": ")" + id + R"("})",
-                                 basic_auth("alice.agent", "demo"));
+  const auto reply =
+      client.post("/api/now/awa/inbox/actions/accept",
+                  R"({"agent_id": ")" + kAgent + R"(", "work_item_id": ")" + id + R"("})",
+                  basic_auth("alice.agent", "demo"));
   BOOST_TEST(reply.status == 200u);
   BOOST_TEST(json_of(reply).at("result").at("documentSysId").as_string() == kInteraction);
   BOOST_TEST(work_item(client, id).at("state").as_string() == "accepted");
@@ -69,11 +71,11 @@ BOOST_AUTO_TEST_CASE(a_rejected_offer_goes_back_to_the_queue) {
   DemoServer demo;
   auto client = demo.client();
   const std::string id = offer(client, R"(, "timeout": 30)");
-  const auto reply = client.post(
-      "/api/now/awa/inbox/actions/reject",
-      R"({"agent_id": ")" + kAgent + R"(", "work_item_id": ")" + id +
-          R"(", "reject_reason_id": "b2f8942787851210be070d48dabb35fd"})",
-      integration());
+  const auto reply =
+      client.post("/api/now/awa/inbox/actions/reject",
+                  R"({"agent_id": ")" + kAgent + R"(", "work_item_id": ")" + id +
+                      R"(", "reject_reason_id": "b2f8942787851210be070d48dabb35fd"})",
+                  integration());
   BOOST_TEST(reply.status == 200u);
   const auto item = work_item(client, id);
   BOOST_TEST(item.at("state").as_string() == "queued");
@@ -85,7 +87,8 @@ BOOST_AUTO_TEST_CASE(a_one_second_countdown_expires_and_switches_presence) {
   DemoServer demo;
   auto client = demo.client();
   const auto sent = std::chrono::steady_clock::now();
-  const std::string id = offer(client, R"(, "timeout": 1, "after_timeout_presence": ")" + kAway + "\"");
+  const std::string id =
+      offer(client, R"(, "timeout": 1, "after_timeout_presence": ")" + kAway + "\"");
   const auto took = wait_until_not_pending(client, id, sent);
   BOOST_TEST(took.count() >= 1000);  // never early
   BOOST_TEST(took.count() < 3000);

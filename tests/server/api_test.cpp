@@ -173,15 +173,54 @@ BOOST_AUTO_TEST_CASE(content_negotiation) {
   BOOST_TEST(call("GET", "/api/now/table/awa_queue", {}, basic("admin:admin-pw"), {},
                   "text/html, */*;q=0.8")
                  .status == 200u);
-  const auto xml_accept =
-      call("GET", "/api/now/table/awa_queue", {}, basic("admin:admin-pw"), {}, "application/xml");
-  BOOST_TEST(xml_accept.status == 406u);
-  const auto xml_body =
-      call("POST", offer_path(), "<request/>", basic("integration:demo"), "application/xml");
-  BOOST_TEST(xml_body.status == 415u);
+  const auto html =
+      call("GET", "/api/now/table/awa_queue", {}, basic("admin:admin-pw"), {}, "text/html");
+  BOOST_TEST(html.status == 406u);
+  const auto text_body =
+      call("POST", offer_path(), "queue_id=x", basic("integration:demo"), "text/plain");
+  BOOST_TEST(text_body.status == 415u);
   BOOST_TEST(call("PATCH", "/api/now/table/awa_queue/" + kQueue, "name=x", basic("admin:admin-pw"),
                   "application/x-www-form-urlencoded")
                  .status == 415u);
+}
+
+BOOST_AUTO_TEST_CASE(xml_in_and_out_on_every_kind_of_answer) {
+  const std::string xml = "application/xml";
+  auto r = call("POST", offer_path(),
+                "<request><queue_id>" + kQueue + "</queue_id><assignment><agent_sys_id>" + kAlice +
+                    "</agent_sys_id><timeout>30</timeout></assignment></request>",
+                basic("integration:demo"), xml, xml);
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.content_type == "application/xml");
+  BOOST_TEST(
+      r.body.rfind(R"(<?xml version="1.0" encoding="UTF-8"?><response><result><message>)"
+                   R"(Manual assignment successfully requested.</message><success>true</success>)",
+                   0) == 0u);
+  r = call("POST", offer_path(), "<request><queue_id>", basic("integration:demo"), xml, xml);
+  BOOST_TEST(r.status == 400u);
+  BOOST_TEST(
+      r.body ==
+      R"(<?xml version="1.0" encoding="UTF-8"?><response><result><message>)"
+      R"(Request body is not valid XML</message><success>false</success></result></response>)");
+  r = call("GET", "/api/now/table/incident", {}, basic("admin:admin-pw"), {}, xml);
+  BOOST_TEST(r.status == 400u);
+  BOOST_TEST(
+      r.body ==
+      R"(<?xml version="1.0" encoding="UTF-8"?><response><error><detail></detail>)"
+      R"(<message>Invalid table incident</message></error><status>failure</status></response>)");
+  r = call("GET", "/api/now/table/sys_user", {}, "", {}, xml);
+  BOOST_TEST(r.status == 401u);
+  BOOST_TEST(r.content_type == "application/xml");
+  r = call("POST", "/api/now/table/awa_queue",
+           "<request><name>XML queue</name><active>false</active></request>",
+           basic("admin:admin-pw"), xml, "application/json");
+  BOOST_TEST(r.status == 201u);
+  BOOST_TEST(parse(r).at("result").at("active").as_string() == "false");
+  r = call("GET", "/api/now/table/awa_presence_state?sysparm_fields=name", {},
+           basic("admin:admin-pw"), {}, xml);
+  BOOST_TEST(r.body == R"(<?xml version="1.0" encoding="UTF-8"?><response><result>)"
+                       R"(<entry><name>Available</name></entry><entry><name>Away</name></entry>)"
+                       R"(<entry><name>Offline</name></entry></result></response>)");
 }
 
 BOOST_AUTO_TEST_CASE(table_api_round_trip) {
@@ -286,7 +325,9 @@ BOOST_AUTO_TEST_CASE(inbox_actions_over_http) {
   auto r = call("POST", "/api/now/awa/inbox/actions/accept", R"({"work_item_id": "x"})",
                 basic("integration:demo"));
   BOOST_TEST(r.status == 400u);
-  BOOST_TEST(r.body == R"({"error":{"message":"Bad Request","detail":"Missing agent ID"},"status":"failure"})");
+  BOOST_TEST(
+      r.body ==
+      R"({"error":{"message":"Bad Request","detail":"Missing agent ID"},"status":"failure"})");
   r = call("POST", "/api/now/awa/inbox/actions/accept", accept_body, basic("bob.agent:demo"));
   BOOST_TEST(r.status == 403u);
   r = call("POST", "/api/now/awa/inbox/actions/accept", accept_body, basic("alice.agent:demo"));
@@ -305,8 +346,10 @@ BOOST_AUTO_TEST_CASE(inbox_actions_over_http) {
   r = call("GET", "/api/now/awa/inbox/actions/reject_reasons/27f675e3739713004a905ee515f6a7c3", {},
            basic("alice.agent:demo"));
   BOOST_TEST(r.status == 200u);
-  BOOST_TEST(r.body == R"({"result":[{"order":"100","value":"busy","display_value":"Busy with another customer","sys_id":"b2f8942787851210be070d48dabb35fd"},)"
-                       R"({"order":"200","value":"skill","display_value":"Not my area of expertise","sys_id":"c2f8942787851210be070d48dabb35fe"}]})");
+  BOOST_TEST(
+      r.body ==
+      R"({"result":[{"order":"100","value":"busy","display_value":"Busy with another customer","sys_id":"b2f8942787851210be070d48dabb35fd"},)"
+      R"({"order":"200","value":"skill","display_value":"Not my area of expertise","sys_id":"c2f8942787851210be070d48dabb35fe"}]})");
 }
 
 BOOST_AUTO_TEST_CASE(agent_states_capacities_and_manual_assignment_over_http) {

@@ -1,11 +1,11 @@
-#include "server/json_codec.hpp"
+#include "server/message_codec.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <charconv>
 
-namespace awa::server::json {
+namespace awa::server::message {
 namespace bj = boost::json;
 using domain::errc;
 using domain::fail;
@@ -14,15 +14,13 @@ using domain::Outcome;
 
 namespace {
 
-constexpr std::size_t kMaxDepth = 32;
+// Longer values are refused: no field of these tables holds more, and it bounds what a request
+// can make the server keep.
+constexpr std::size_t kMaxValueLength = 64 * 1024;
 
-Outcome<bj::object> parse_object(std::string_view body) {
-  bj::parse_options options;
-  options.max_depth = kMaxDepth;
-  boost::system::error_code ec;
-  bj::value value = bj::parse(body, ec, {}, options);
-  if (ec || !value.is_object()) return fail(errc::bad_request, std::string(kNotValidJson));
-  return std::move(value.as_object());
+Failure too_long(std::string_view field) {
+  return fail(errc::bad_request, "Value of field " + std::string(field) + " is longer than " +
+                                     std::to_string(kMaxValueLength) + " characters");
 }
 
 Failure invalid(std::string_view field) {
@@ -57,6 +55,7 @@ std::optional<Failure> read(const bj::object& object, std::string_view name, std
   if (it == object.end() || it->value().is_null()) return std::nullopt;
   out = scalar_text(it->value());
   if (!out) return invalid(path);
+  if (out->size() > kMaxValueLength) return too_long(path);
   return std::nullopt;
 }
 
@@ -86,10 +85,10 @@ bj::object record_object(const domain::Record& record, const std::vector<std::st
   return o;
 }
 
-std::string result(bj::value value) {
+bj::value result(bj::value value) {
   bj::object o;
   o.emplace("result", std::move(value));
-  return bj::serialize(o);
+  return o;
 }
 
 // The assignment fields of `object`; `prefix` names them in errors ("assignment." or "").
@@ -112,10 +111,7 @@ std::optional<Failure> read_assignment(const bj::object& object, std::string_vie
 
 }  // namespace
 
-Outcome<domain::OfferRequest> decode_offer(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (!parsed) return parsed.failure();
-  const bj::object& root = parsed.value();
+Outcome<domain::OfferRequest> decode_offer(const bj::object& root) {
   domain::OfferRequest request;
   if (auto e = read(root, "queue_id", "queue_id", request.queue_id)) return *e;
   if (auto e =
@@ -147,26 +143,23 @@ Outcome<domain::OfferRequest> decode_offer(std::string_view body) {
   return request;
 }
 
-Outcome<domain::FieldValues> decode_fields(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (!parsed) return parsed.failure();
+Outcome<domain::FieldValues> decode_fields(const bj::object& body) {
   domain::FieldValues values;
-  for (const auto& member : parsed.value()) {
+  for (const auto& member : body) {
     if (member.value().is_null()) {
       values.emplace_back(std::string(member.key()), std::string{});
       continue;
     }
     auto text = scalar_text(member.value());
     if (!text) return invalid(member.key());
+    if (text->size() > kMaxValueLength) return too_long(member.key());
     values.emplace_back(std::string(member.key()), std::move(*text));
   }
   return values;
 }
 
-Outcome<std::optional<std::string>> decode_presence(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (!parsed) return parsed.failure();
-  auto presence = member_object(parsed.value(), "presence");
+Outcome<std::optional<std::string>> decode_presence(const bj::object& body) {
+  auto presence = member_object(body, "presence");
   if (!presence) return presence.failure();
   std::optional<std::string> sys_id;
   if (presence.value() != nullptr) {
@@ -175,36 +168,43 @@ Outcome<std::optional<std::string>> decode_presence(std::string_view body) {
   return sys_id;
 }
 
-Outcome<domain::InboxActionRequest> decode_inbox_action(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (!parsed) return parsed.failure();
+Outcome<domain::InboxActionRequest> decode_inbox_action(const bj::object& body) {
   domain::InboxActionRequest request;
-  if (auto e = read(parsed.value(), "agent_id", "agent_id", request.agent_id)) return *e;
-  if (auto e = read(parsed.value(), "work_item_id", "work_item_id", request.work_item_id))
-    return *e;
-  if (auto e =
-          read(parsed.value(), "reject_reason_id", "reject_reason_id", request.reject_reason_id)) {
+  if (auto e = read(body, "agent_id", "agent_id", request.agent_id)) return *e;
+  if (auto e = read(body, "work_item_id", "work_item_id", request.work_item_id)) return *e;
+  if (auto e = read(body, "reject_reason_id", "reject_reason_id", request.reject_reason_id)) {
     return *e;
   }
   return request;
 }
 
-Outcome<domain::AssignmentFields> decode_assignment(std::string_view body) {
-  auto parsed = parse_object(body);
-  if (!parsed) return parsed.failure();
+Outcome<domain::AssignmentFields> decode_assignment(const bj::object& body) {
   domain::AssignmentFields fields;
-  if (auto e = read_assignment(parsed.value(), "", fields)) return *e;
+  if (auto e = read_assignment(body, "", fields)) return *e;
   return fields;
 }
 
-std::string inbox_action_done(const domain::InboxActionDone& done) {
+Outcome<domain::ConsultEndRequest> decode_consult_end(const bj::object& body) {
+  domain::ConsultEndRequest request;
+  if (auto e = read(body, "document_sys_id", "document_sys_id", request.document_sys_id)) return *e;
+  if (auto e = read(body, "hand_over", "hand_over", request.hand_over)) return *e;
+  return request;
+}
+
+bj::value consult_ended() {
+  bj::object o;
+  put_string(o, "message", domain::kConsultEnded);
+  return result(std::move(o));
+}
+
+bj::value inbox_action_done(const domain::InboxActionDone& done) {
   bj::object o;
   put_string(o, "documentSysId", done.document_sys_id);
   put_string(o, "documentTable", done.document_table);
   return result(std::move(o));
 }
 
-std::string reject_reasons(const std::vector<domain::Record>& reasons) {
+bj::value reject_reasons(const std::vector<domain::Record>& reasons) {
   bj::array a;
   for (const auto& r : reasons) {
     bj::object o;
@@ -217,7 +217,7 @@ std::string reject_reasons(const std::vector<domain::Record>& reasons) {
   return result(std::move(a));
 }
 
-std::string presence_states(const std::vector<domain::PresenceStateView>& states) {
+bj::value presence_states(const std::vector<domain::PresenceStateView>& states) {
   bj::array a;
   for (const auto& state : states) {
     bj::object o;
@@ -230,7 +230,7 @@ std::string presence_states(const std::vector<domain::PresenceStateView>& states
   return result(std::move(a));
 }
 
-std::string capacities(const domain::CapacityView& view) {
+bj::value capacities(const domain::CapacityView& view) {
   bj::array channels;
   for (const auto& c : view.channels) {
     bj::object o;
@@ -247,7 +247,7 @@ std::string capacities(const domain::CapacityView& view) {
   return result(std::move(o));
 }
 
-std::string offer_success(const domain::OfferAccepted& accepted) {
+bj::value offer_success(const domain::OfferAccepted& accepted) {
   const auto& w = accepted.work_item;
   bj::object work_item;
   put_string(work_item, "display_name", w.display_name);
@@ -262,14 +262,14 @@ std::string offer_success(const domain::OfferAccepted& accepted) {
   return result(std::move(o));
 }
 
-std::string offer_failure(std::string_view message) {
+bj::value offer_failure(std::string_view message) {
   bj::object o;
   o.emplace("success", false);
   put_string(o, "message", message);
   return result(std::move(o));
 }
 
-std::string error(std::string_view message, std::optional<std::string_view> detail) {
+bj::value error(std::string_view message, std::optional<std::string_view> detail) {
   bj::object e;
   put_string(e, "message", message);
   if (detail) {
@@ -280,21 +280,21 @@ std::string error(std::string_view message, std::optional<std::string_view> deta
   bj::object o;
   o.emplace("error", std::move(e));
   put_string(o, "status", "failure");
-  return bj::serialize(o);
+  return o;
 }
 
-std::string record(const domain::Record& r, const std::vector<std::string>* fields) {
+bj::value record(const domain::Record& r, const std::vector<std::string>* fields) {
   return result(record_object(r, fields));
 }
 
-std::string records(const std::vector<domain::Record>& rs, const std::vector<std::string>* fields) {
+bj::value records(const std::vector<domain::Record>& rs, const std::vector<std::string>* fields) {
   bj::array a;
   a.reserve(rs.size());
   for (const auto& r : rs) a.emplace_back(record_object(r, fields));
   return result(std::move(a));
 }
 
-std::string agent(const domain::AgentView& view) {
+bj::value agent(const domain::AgentView& view) {
   bj::array channels;
   for (const auto& c : view.channels) {
     bj::object channel;
@@ -314,4 +314,4 @@ std::string agent(const domain::AgentView& view) {
   return result(std::move(o));
 }
 
-}  // namespace awa::server::json
+}  // namespace awa::server::message

@@ -1,15 +1,43 @@
 // JSON bodies in and out.
-#include "server/json_codec.hpp"
+#include "server/message_codec.hpp"
 
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include "server/body_format.hpp"
 
 using namespace awa;
 using namespace awa::server;
 
-BOOST_AUTO_TEST_SUITE(json_codec)
+namespace {
+
+// A JSON body through parse_body and a decoder, as the API does it.
+template <class Decode>
+auto decoded(std::string_view body, Decode decode)
+    -> decltype(decode(std::declval<const boost::json::object&>())) {
+  auto fields = parse_body(body, BodyFormat::json);
+  if (!fields) return fields.failure();
+  return decode(fields.value());
+}
+auto offer_from(std::string_view body) {
+  return decoded(body, message::decode_offer);
+}
+auto fields_from(std::string_view body) {
+  return decoded(body, message::decode_fields);
+}
+auto presence_from(std::string_view body) {
+  return decoded(body, message::decode_presence);
+}
+std::string text(const boost::json::value& v) {
+  return boost::json::serialize(v);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(message_codec)
 
 BOOST_AUTO_TEST_CASE(decodes_the_vendors_example) {
-  const auto r = json::decode_offer(R"({
+  const auto r = offer_from(R"({
     "external_segment_id": "segment_59616aba87bd5210be070d48dabb35e6",
     "queue_id": "92f8942787851210be070d48dabb35fb",
     "assignment": {"agent_sys_id": "0d584509c323120095ccd02422d3ae5b",
@@ -26,7 +54,7 @@ BOOST_AUTO_TEST_CASE(decodes_the_vendors_example) {
 }
 
 BOOST_AUTO_TEST_CASE(scalars_become_the_text_the_rules_read) {
-  const auto r = json::decode_offer(
+  const auto r = offer_from(
       R"({"assignment": {"allowed_to_decline": true, "enable_auto_assign": 0,
           "timeout": 30.0, "display_option": null}})");
   BOOST_REQUIRE(r.ok());
@@ -48,10 +76,23 @@ BOOST_AUTO_TEST_CASE(wrong_shapes_name_the_field) {
       {"\"\xff\"", "Request body is not valid JSON"},
   };
   for (const auto& [body, message] : cases) {
-    const auto r = json::decode_offer(body);
+    const auto r = offer_from(body);
     BOOST_REQUIRE(!r.ok());
     BOOST_TEST(r.failure().message == message);
   }
+}
+
+BOOST_AUTO_TEST_CASE(refuses_huge_values_naming_the_field) {
+  const std::string huge(64 * 1024 + 1, 'x');
+  const auto offer = offer_from(R"({"assignment": {"offered_on": ")" + huge + R"("}})");
+  BOOST_REQUIRE(!offer.ok());
+  BOOST_TEST(offer.failure().message ==
+             "Value of field assignment.offered_on is longer than 65536 characters");
+  const auto fields = fields_from(R"({"short_description": ")" + huge + R"("})");
+  BOOST_REQUIRE(!fields.ok());
+  BOOST_TEST(fields.failure().message ==
+             "Value of field short_description is longer than 65536 characters");
+  BOOST_TEST(fields_from(R"({"short_description": ")" + huge.substr(1) + R"("})").ok());
 }
 
 BOOST_AUTO_TEST_CASE(refuses_deep_nesting) {
@@ -59,38 +100,37 @@ BOOST_AUTO_TEST_CASE(refuses_deep_nesting) {
   for (int i = 0; i < 100; ++i) deep += "[";
   for (int i = 0; i < 100; ++i) deep += "]";
   deep += "}";
-  BOOST_TEST(!json::decode_offer(deep).ok());
+  BOOST_TEST(!offer_from(deep).ok());
 }
 
 BOOST_AUTO_TEST_CASE(table_fields_and_presence) {
-  const auto fields =
-      json::decode_fields(R"({"name": "Q", "active": false, "order": 5, "x": null})");
+  const auto fields = fields_from(R"({"name": "Q", "active": false, "order": 5, "x": null})");
   BOOST_REQUIRE(fields.ok());
   BOOST_TEST(fields->size() == 4u);
   BOOST_TEST(fields->at(1).second == "false");
   BOOST_TEST(fields->at(2).second == "5");
   BOOST_TEST(fields->at(3).second == "");
-  BOOST_TEST(!json::decode_fields(R"({"name": ["Q"]})").ok());
+  BOOST_TEST(!fields_from(R"({"name": ["Q"]})").ok());
 
-  const auto presence = json::decode_presence(R"({"presence": {"sys_id": "abc"}})");
+  const auto presence = presence_from(R"({"presence": {"sys_id": "abc"}})");
   BOOST_REQUIRE(presence.ok());
   BOOST_TEST(*presence.value() == "abc");
-  BOOST_TEST(!json::decode_presence(R"({})").value().has_value());
+  BOOST_TEST(!presence_from(R"({})").value().has_value());
 }
 
 BOOST_AUTO_TEST_CASE(encodes_the_platform_envelopes) {
   domain::OfferAccepted accepted{"Manual assignment successfully requested.",
                                  {"Interaction: IMS0000221", "w", "d", "interaction", "q"}};
-  BOOST_TEST(json::offer_success(accepted) ==
+  BOOST_TEST(text(message::offer_success(accepted)) ==
              R"({"result":{"work_item":{"display_name":"Interaction: IMS0000221","sys_id":"w",)"
              R"("document_id":"d","document_table":"interaction","queue":"q"},"success":true,)"
              R"("message":"Manual assignment successfully requested."}})");
-  BOOST_TEST(json::offer_failure("Agent is not available") ==
+  BOOST_TEST(text(message::offer_failure("Agent is not available")) ==
              R"({"result":{"success":false,"message":"Agent is not available"}})");
   BOOST_TEST(
-      json::error("User Not Authenticated", "Required to provide Auth information") ==
+      text(message::error("User Not Authenticated", "Required to provide Auth information")) ==
       R"({"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"},"status":"failure"})");
-  BOOST_TEST(json::error("No Record found") ==
+  BOOST_TEST(text(message::error("No Record found")) ==
              R"({"error":{"message":"No Record found","detail":null},"status":"failure"})");
 }
 
@@ -99,11 +139,11 @@ BOOST_AUTO_TEST_CASE(records_never_show_passwords) {
       domain::blank_record(domain::Table::sys_user, domain::SysIdGenerator{}.next());
   user.values[domain::user_field::user_name] = "u";
   user.values[domain::user_field::password] = "$argon2id$secret-hash";
-  const std::string all = json::record(user);
+  const std::string all = text(message::record(user));
   BOOST_TEST(all.find("argon2id") == std::string::npos);
   BOOST_TEST(all.find("password") == std::string::npos);
   const std::vector<std::string> fields{"user_name", "password"};
-  BOOST_TEST(json::record(user, &fields) == R"({"result":{"user_name":"u"}})");
+  BOOST_TEST(text(message::record(user, &fields)) == R"({"result":{"user_name":"u"}})");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

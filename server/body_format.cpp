@@ -1,0 +1,75 @@
+#include "server/body_format.hpp"
+
+#include <boost/json.hpp>
+
+#include "server/xml_codec.hpp"
+
+namespace awa::server {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The media type of a Content-Type or Accept entry, without parameters, lower case.
+std::string media_type_of(std::string_view entry) {
+  std::string out(trim(entry.substr(0, entry.find(';'))));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::optional<BodyFormat> format_of(const std::string& type) {
+  if (type == "application/json") return BodyFormat::json;
+  if (type == "application/xml" || type == "text/xml") return BodyFormat::xml;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<BodyFormat> request_format(std::string_view content_type) {
+  if (trim(content_type).empty()) return BodyFormat::json;
+  return format_of(media_type_of(content_type));
+}
+
+std::optional<BodyFormat> response_format(std::string_view accept) {
+  if (trim(accept).empty()) return BodyFormat::json;
+  while (!accept.empty()) {
+    const auto comma = accept.find(',');
+    const std::string type = media_type_of(accept.substr(0, comma));
+    if (const auto format = format_of(type)) return format;
+    if (type == "application/*" || type == "*/*") return BodyFormat::json;
+    if (comma == std::string_view::npos) break;
+    accept.remove_prefix(comma + 1);
+  }
+  return std::nullopt;
+}
+
+std::string_view media_type(BodyFormat format) {
+  return format == BodyFormat::xml ? "application/xml" : "application/json";
+}
+
+domain::Outcome<boost::json::object> parse_body(std::string_view body, BodyFormat format) {
+  if (format == BodyFormat::xml) {
+    if (auto object = xml::parse_request(body)) return std::move(*object);
+    return domain::fail(domain::errc::bad_request, "Request body is not valid XML");
+  }
+  boost::json::parse_options options;
+  options.max_depth = kMaxBodyDepth;
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(body, ec, {}, options);
+  if (ec || !value.is_object()) {
+    return domain::fail(domain::errc::bad_request, "Request body is not valid JSON");
+  }
+  return std::move(value.get_object());
+}
+
+std::string render_body(const boost::json::value& message, BodyFormat format) {
+  return format == BodyFormat::xml ? xml::render_response(message)
+                                   : boost::json::serialize(message);
+}
+
+}  // namespace awa::server

@@ -1,0 +1,53 @@
+// The API's messages as trees (Boost.JSON values), whichever format they travel in: decoding
+// request bodies into the domain's typed requests (scalars as text, 400s naming the field), and
+// encoding answers in the platform's result and error envelopes. body_format turns the trees
+// into JSON or XML text and back.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/agent_presence.hpp"
+#include "domain/consult.hpp"
+#include "domain/errc.hpp"
+#include "domain/inbox_actions.hpp"
+#include "domain/offer_request.hpp"
+#include "domain/record.hpp"
+#include "domain/table_service.hpp"
+
+namespace awa::server::message {
+
+domain::Outcome<domain::OfferRequest> decode_offer(const boost::json::object& body);
+domain::Outcome<domain::FieldValues> decode_fields(const boost::json::object& body);
+// The agent API's {"presence": {"sys_id": ...}}; empty optional when absent.
+domain::Outcome<std::optional<std::string>> decode_presence(const boost::json::object& body);
+
+domain::Outcome<domain::InboxActionRequest> decode_inbox_action(const boost::json::object& body);
+// Manual Assignment: the assignment fields at the top level of the body.
+domain::Outcome<domain::AssignmentFields> decode_assignment(const boost::json::object& body);
+
+domain::Outcome<domain::ConsultEndRequest> decode_consult_end(const boost::json::object& body);
+boost::json::value consult_ended();
+
+boost::json::value inbox_action_done(const domain::InboxActionDone& done);
+boost::json::value reject_reasons(const std::vector<domain::Record>& reasons);
+boost::json::value presence_states(const std::vector<domain::PresenceStateView>& states);
+boost::json::value capacities(const domain::CapacityView& view);
+
+boost::json::value offer_success(const domain::OfferAccepted& accepted);
+boost::json::value offer_failure(std::string_view message);
+// {"error": {"message": ..., "detail": ...}, "status": "failure"}; no detail: null.
+boost::json::value error(std::string_view message, std::optional<std::string_view> detail = {});
+
+// Only `fields` when given (sysparm_fields); the password field never.
+boost::json::value record(const domain::Record& record,
+                          const std::vector<std::string>* fields = nullptr);
+boost::json::value records(const std::vector<domain::Record>& records,
+                           const std::vector<std::string>* fields = nullptr);
+boost::json::value agent(const domain::AgentView& view);
+
+}  // namespace awa::server::message
