@@ -1,0 +1,506 @@
+// awa-bench: load for awa-server (or anything that answers its API). It sets up its own agents,
+// queue and documents through the Table API, then drives a scenario over N keep-alive
+// connections, closed loop or open loop at a fixed rate, for a duration or a count, and reports
+// throughput, errors by status and latency percentiles (and the server's RSS when given its pid).
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include "bench/latency_histogram.hpp"
+#include "bench/scenario.hpp"
+#include "bench/send_schedule.hpp"
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace bj = boost::json;
+namespace po = boost::program_options;
+using tcp = net::ip::tcp;
+using namespace awa::bench;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::string_view kAvailable = "0b10223c57a313005baaaa65ef94f970";
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::string port = "8080";
+  std::string user = "admin";
+  std::string password = "admin";
+  std::string scenario = "offer";
+  unsigned connections = 64;
+  double rate = 0;  // requests per second; 0: closed loop
+  double duration = 10;
+  std::uint64_t requests = 0;  // 0: run for the duration
+  unsigned agents = 50;
+  unsigned documents = 5000;
+  unsigned threads = 1;
+  int server_pid = 0;
+  std::string json_file;
+  std::string label;
+};
+
+std::string base64(std::string_view in) {
+  static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (const unsigned char c : in) {
+    bits = (bits << 8) | c;
+    count += 8;
+    while (count >= 6) out += table[(bits >> (count -= 6)) & 63];
+  }
+  if (count > 0) out += table[(bits << (6 - count)) & 63];
+  while (out.size() % 4 != 0) out += '=';
+  return out;
+}
+
+// What the run works on, made in the setup phase.
+struct Fixture {
+  std::string queue;
+  std::vector<std::string> agents;
+  std::vector<std::string> documents;
+};
+
+// A blocking client for the setup phase.
+class SetupClient {
+public:
+  SetupClient(const Options& o, std::string auth) : auth_(std::move(auth)) {
+    tcp::resolver resolver(io_);
+    net::connect(socket_, resolver.resolve(o.host, o.port));
+  }
+  bj::value call(http::verb method, const std::string& target, const std::string& body) {
+    http::request<http::string_body> req(method, target, 11);
+    req.set(http::field::host, "bench");
+    req.set(http::field::authorization, auth_);
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket_, req);
+    http::response<http::string_body> res;
+    http::read(socket_, buffer_, res);
+    if (res.result_int() >= 300) {
+      throw std::runtime_error("setup: " + target + " answered " + std::to_string(res.result_int()) +
+                               ": " + res.body());
+    }
+    return bj::parse(res.body());
+  }
+
+private:
+  std::string auth_;
+  net::io_context io_;
+  tcp::socket socket_{io_};
+  beast::flat_buffer buffer_;
+};
+
+Fixture set_up(const Options& o, const std::string& auth, const std::string& run_id) {
+  SetupClient client(o, auth);
+  Fixture f;
+  const auto id_of = [](const bj::value& v) {
+    return std::string(v.at("result").at("sys_id").as_string());
+  };
+  f.queue = id_of(client.call(http::verb::post, "/api/now/table/awa_queue",
+                              R"({"name": "bench )" + run_id + R"(", "external_id": "bench-)" +
+                                  run_id + R"("})"));
+  for (unsigned i = 0; i < o.agents; ++i) {
+    const auto agent = id_of(client.call(
+        http::verb::post, "/api/now/table/sys_user",
+        R"({"user_name": "bench-)" + run_id + "-agent-" + std::to_string(i) +
+            R"(", "roles": "awa_agent,awa_external_user"})"));
+    client.call(http::verb::put, "/api/now/awa/agents/" + agent,
+                R"({"presence": {"sys_id": ")" + std::string(kAvailable) + R"("}})");
+    f.agents.push_back(agent);
+  }
+  for (unsigned i = 0; i < o.documents; ++i) {
+    f.documents.push_back(id_of(client.call(http::verb::post, "/api/now/table/interaction",
+                                            R"({"short_description": "bench )" + run_id + R"("})")));
+  }
+  return f;
+}
+
+// Counters shared by all connections of all threads.
+struct Totals {
+  std::atomic<std::uint64_t> sent{0};
+  std::atomic<std::uint64_t> completed{0};
+  std::atomic<std::uint64_t> errors{0};
+  std::atomic<bool> stop{false};
+};
+
+// What one thread measured.
+struct ThreadStats {
+  LatencyHistogram latency;
+  std::map<unsigned, std::uint64_t> statuses;
+  std::uint64_t connection_errors = 0;
+};
+
+struct RunContext {
+  const Options& options;
+  const Scenario& scenario;
+  const Fixture& fixture;
+  const std::string auth;
+  SendSchedule schedule;
+  Clock::time_point deadline;
+  Totals& totals;
+};
+
+// One keep-alive connection, walking its documents through the scenario's cycles.
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+  Connection(net::io_context& io, RunContext& run, ThreadStats& stats, unsigned id)
+      : stream_(io), timer_(io), run_(run), stats_(stats), id_(id), random_(id) {
+    for (std::size_t d = id; d < run.fixture.documents.size(); d += run.options.connections) {
+      documents_.push_back({d, {}, 0, nullptr, 0});
+    }
+  }
+
+  void start(const tcp::resolver::results_type& endpoints) {
+    stream_.async_connect(endpoints, [self = shared_from_this()](beast::error_code ec,
+                                                                 const tcp::endpoint&) {
+      if (ec) {
+        ++self->stats_.connection_errors;
+        return;
+      }
+      self->stream_.socket().set_option(tcp::no_delay(true));
+      self->next();
+    });
+  }
+
+private:
+  struct Document {
+    std::size_t index;
+    std::string work_item;  // from the last offer or transfer
+    std::size_t agent;      // who it was last offered to
+    const std::vector<Step>* cycle;
+    std::size_t position;
+  };
+
+  bool finished() {
+    if (run_.totals.stop.load(std::memory_order_relaxed)) return true;
+    if (run_.options.requests > 0) {
+      return run_.totals.sent.fetch_add(1, std::memory_order_relaxed) >= run_.options.requests;
+    }
+    return Clock::now() >= run_.deadline;
+  }
+
+  void next() {
+    if (documents_.empty() || finished()) return;
+    Document& doc = documents_[cursor_ % documents_.size()];
+    if (doc.cycle == nullptr || doc.position >= doc.cycle->size()) {
+      doc.cycle = &run_.scenario.pick(random_);
+      doc.position = 0;
+    }
+    step_ = (*doc.cycle)[doc.position];
+    build(doc);
+    const auto now = Clock::now();
+    due_ = run_.schedule.open_loop() ? run_.schedule.due(id_, sequence_++) : now;
+    if (due_ > now) {
+      timer_.expires_at(due_);
+      timer_.async_wait([self = shared_from_this()](beast::error_code) { self->send(); });
+    } else {
+      send();
+    }
+  }
+
+  void build(const Document& doc) {
+    const auto& f = run_.fixture;
+    const std::string& document = f.documents[doc.index];
+    const std::size_t own_agent = doc.index % f.agents.size();
+    const std::string offer_path = "/api/now/awa/documents/interaction/" + document + "/offer";
+    request_ = {};
+    request_.version(11);
+    request_.set(http::field::host, "bench");
+    request_.set(http::field::authorization, run_.auth);
+    request_.set(http::field::content_type, "application/json");
+    request_.method(http::verb::post);
+    const auto transfer = [&](const std::string& type, const std::string& target) {
+      return R"({"transfer": {"source_queue_id": ")" + f.queue + R"(", "target_type": ")" + type +
+             R"(", "target_id": ")" + target + R"(", "transfer_type": "blind"}})";
+    };
+    switch (step_) {
+      case Step::offer:
+      case Step::offer_short_timeout:
+        next_agent_ = own_agent;
+        request_.target(offer_path);
+        request_.body() = R"({"queue_id": ")" + f.queue + R"(", "assignment": {"agent_sys_id": ")" +
+                          f.agents[own_agent] + R"(", "timeout": )" +
+                          (step_ == Step::offer ? "30" : "1") + "}}";
+        break;
+      case Step::accept:
+      case Step::reject:
+        request_.target(step_ == Step::accept ? "/api/now/awa/inbox/actions/accept"
+                                              : "/api/now/awa/inbox/actions/reject");
+        request_.body() = R"({"agent_id": ")" + f.agents[doc.agent] + R"(", "work_item_id": ")" +
+                          doc.work_item +
+                          R"(", "reject_reason_id": "b2f8942787851210be070d48dabb35fd"})";
+        break;
+      case Step::transfer_to_agent:
+        next_agent_ = (doc.agent + 1) % f.agents.size();
+        request_.target(offer_path);
+        request_.body() = transfer("agent", f.agents[next_agent_]);
+        break;
+      case Step::transfer_to_queue:
+        request_.target(offer_path);
+        request_.body() = transfer("queue", f.queue);
+        break;
+      case Step::set_presence:
+        request_.method(http::verb::put);
+        request_.target("/api/now/awa/agents/" + f.agents[own_agent]);
+        request_.body() = R"({"presence": {"sys_id": ")" + std::string(kAvailable) + R"("}})";
+        break;
+      case Step::read_agent:
+      case Step::read_capacities:
+        request_.method(http::verb::get);
+        request_.target("/api/now/awa/agents/" + f.agents[own_agent] +
+                        (step_ == Step::read_capacities ? "/capacities" : ""));
+        request_.erase(http::field::content_type);
+        break;
+    }
+    request_.prepare_payload();
+  }
+
+  void send() {
+    sent_at_ = run_.schedule.open_loop() ? due_ : Clock::now();
+    http::async_write(stream_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail();
+      self->response_ = {};
+      http::async_read(self->stream_, self->buffer_, self->response_,
+                       [self](beast::error_code ec, std::size_t) {
+                         if (ec) return self->fail();
+                         self->on_response();
+                       });
+    });
+  }
+
+  void on_response() {
+    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at_);
+    stats_.latency.record(static_cast<std::uint64_t>(latency.count()));
+    const unsigned status = response_.result_int();
+    ++stats_.statuses[status];
+    run_.totals.completed.fetch_add(1, std::memory_order_relaxed);
+    Document& doc = documents_[cursor_ % documents_.size()];
+    if (status >= 300) {
+      run_.totals.errors.fetch_add(1, std::memory_order_relaxed);
+      doc.cycle = nullptr;  // start a fresh round on this document
+    } else {
+      if (step_ == Step::offer || step_ == Step::offer_short_timeout ||
+          step_ == Step::transfer_to_agent) {
+        const auto body = bj::parse(response_.body());
+        doc.work_item = std::string(body.at("result").at("work_item").at("sys_id").as_string());
+        doc.agent = next_agent_;
+      }
+      ++doc.position;
+    }
+    // The next request goes to the next document: rounds interleave across documents.
+    if (doc.cycle == nullptr || doc.position >= doc.cycle->size()) ++cursor_;
+    next();
+  }
+
+  void fail() {
+    ++stats_.connection_errors;
+    run_.totals.errors.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  beast::tcp_stream stream_;
+  net::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+  RunContext& run_;
+  ThreadStats& stats_;
+  unsigned id_;
+  std::mt19937 random_;
+  std::vector<Document> documents_;
+  std::size_t cursor_ = 0;
+  std::uint64_t sequence_ = 0;
+  Step step_ = Step::offer;
+  std::size_t next_agent_ = 0;
+  Clock::time_point due_;
+  Clock::time_point sent_at_;
+};
+
+std::uint64_t rss_kib(int pid, const char* field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field, 0) == 0) return std::stoull(line.substr(std::strlen(field)));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  std::string target = o.host + ":" + o.port;
+  std::string scenarios_help = "scenario:";
+  for (const auto& s : all_scenarios()) scenarios_help += "\n  " + s.name + ": " + s.description;
+  po::options_description flags("awa-bench options");
+  flags.add_options()
+      ("help", "print this help")
+      ("target", po::value(&target)->default_value(target), "server HOST:PORT")
+      ("user", po::value(&o.user)->default_value(o.user), "user (with the admin role: the bench sets up its own records)")
+      ("password", po::value(&o.password)->default_value(o.password), "password")
+      ("scenario", po::value(&o.scenario)->default_value(o.scenario), scenarios_help.c_str())
+      ("connections", po::value(&o.connections)->default_value(o.connections), "keep-alive connections")
+      ("rate", po::value(&o.rate)->default_value(o.rate), "open loop at this many requests per second (0: closed loop)")
+      ("duration", po::value(&o.duration)->default_value(o.duration), "seconds to run")
+      ("requests", po::value(&o.requests)->default_value(o.requests), "stop after this many requests instead (0: use --duration)")
+      ("agents", po::value(&o.agents)->default_value(o.agents), "agents to create")
+      ("documents", po::value(&o.documents)->default_value(o.documents), "documents to create")
+      ("threads", po::value(&o.threads)->default_value(o.threads), "client threads")
+      ("server-pid", po::value(&o.server_pid)->default_value(0), "report this process's RSS (the server, on this machine)")
+      ("label", po::value(&o.label)->default_value(""), "name of the run in the report")
+      ("json", po::value(&o.json_file), "also write the figures to this file as JSON");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, flags), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "awa-bench: " << e.what() << "\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << flags << "\n";
+    return 0;
+  }
+  const Scenario* scenario = find_scenario(o.scenario);
+  const auto colon = target.rfind(':');
+  if (scenario == nullptr || colon == std::string::npos || o.connections == 0 || o.threads == 0 ||
+      o.agents < 2 || o.documents == 0) {
+    std::cerr << "awa-bench: check --scenario, --target, --connections, --threads, --agents (>= 2) "
+                 "and --documents; see --help\n";
+    return 2;
+  }
+  o.host = target.substr(0, colon);
+  o.port = target.substr(colon + 1);
+  const std::string auth = "Basic " + base64(o.user + ":" + o.password);
+
+  std::random_device device;
+  char run_id[9];
+  std::snprintf(run_id, sizeof run_id, "%08x", device());
+  Fixture fixture;
+  try {
+    const auto setup_start = Clock::now();
+    fixture = set_up(o, auth, run_id);
+    std::fprintf(stderr, "setup: %u agents, %u documents in %.1f s\n", o.agents, o.documents,
+                 std::chrono::duration<double>(Clock::now() - setup_start).count());
+  } catch (const std::exception& e) {
+    std::cerr << "awa-bench: " << e.what() << "\n";
+    return 1;
+  }
+
+  Totals totals;
+  const auto start = Clock::now();
+  RunContext run{o,
+                 *scenario,
+                 fixture,
+                 auth,
+                 SendSchedule(start, o.rate, o.connections),
+                 start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration)),
+                 totals};
+  std::vector<ThreadStats> stats(o.threads);
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  for (unsigned t = 0; t < o.threads; ++t) contexts.push_back(std::make_unique<net::io_context>(1));
+  for (unsigned c = 0; c < o.connections; ++c) {
+    const unsigned t = c % o.threads;
+    tcp::resolver resolver(*contexts[t]);
+    std::make_shared<Connection>(*contexts[t], run, stats[t], c)->start(resolver.resolve(o.host, o.port));
+  }
+  std::atomic<bool> running{true};
+  std::thread progress([&] {
+    std::uint64_t last = 0;
+    while (running) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      if (!running) break;
+      const auto done = totals.completed.load();
+      std::fprintf(stderr, "\r%6.1f s  %10llu requests  %9llu/s  %llu errors   ",
+                   std::chrono::duration<double>(Clock::now() - start).count(),
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(done - last),
+                   static_cast<unsigned long long>(totals.errors.load()));
+      last = done;
+    }
+  });
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < o.threads; ++t) workers.emplace_back([&, t] { contexts[t]->run(); });
+  contexts[0]->run();
+  for (auto& w : workers) w.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  running = false;
+  progress.join();
+  std::fprintf(stderr, "\n");
+
+  ThreadStats all;
+  for (const auto& s : stats) {
+    all.latency.merge(s.latency);
+    for (const auto& [status, n] : s.statuses) all.statuses[status] += n;
+    all.connection_errors += s.connection_errors;
+  }
+  const auto ms = [](std::uint64_t us) { return static_cast<double>(us) / 1000.0; };
+  const std::uint64_t requests = all.latency.count();
+  std::uint64_t failed = all.connection_errors;
+  for (const auto& [status, n] : all.statuses) failed += status >= 300 ? n : 0;
+  const double throughput = static_cast<double>(requests) / elapsed;
+
+  std::printf("%s scenario, %u connections, %s, %.1f s\n", o.scenario.c_str(), o.connections,
+              o.rate > 0 ? ("open loop at " + std::to_string(static_cast<long>(o.rate)) + "/s").c_str()
+                         : "closed loop",
+              elapsed);
+  std::printf("  requests     %llu (%llu failed)\n", static_cast<unsigned long long>(requests),
+              static_cast<unsigned long long>(failed));
+  std::printf("  throughput   %.0f requests/s\n", throughput);
+  std::printf("  statuses    ");
+  for (const auto& [status, n] : all.statuses) std::printf(" %u: %llu", status, static_cast<unsigned long long>(n));
+  if (all.connection_errors) std::printf(" connection errors: %llu", static_cast<unsigned long long>(all.connection_errors));
+  std::printf("\n  latency ms   p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n",
+              ms(all.latency.percentile(0.5)), ms(all.latency.percentile(0.9)),
+              ms(all.latency.percentile(0.99)), ms(all.latency.percentile(0.999)), ms(all.latency.max()));
+  std::uint64_t rss = 0, peak = 0;
+  if (o.server_pid > 0) {
+    rss = rss_kib(o.server_pid, "VmRSS:");
+    peak = rss_kib(o.server_pid, "VmHWM:");
+    std::printf("  server RSS   %.1f MiB (peak %.1f MiB)\n", rss / 1024.0, peak / 1024.0);
+  }
+
+  if (!o.json_file.empty()) {
+    bj::object statuses;
+    for (const auto& [status, n] : all.statuses) statuses[std::to_string(status)] = n;
+    bj::object report{
+        {"label", o.label},
+        {"scenario", o.scenario},
+        {"connections", o.connections},
+        {"rate", o.rate},
+        {"seconds", elapsed},
+        {"requests", requests},
+        {"failed", failed},
+        {"connection_errors", all.connection_errors},
+        {"statuses", statuses},
+        {"throughput", throughput},
+        {"latency_ms", bj::object{{"p50", ms(all.latency.percentile(0.5))},
+                                  {"p90", ms(all.latency.percentile(0.9))},
+                                  {"p99", ms(all.latency.percentile(0.99))},
+                                  {"p99_9", ms(all.latency.percentile(0.999))},
+                                  {"max", ms(all.latency.max())}}},
+    };
+    if (o.server_pid > 0) {
+      report["server_rss_kib"] = rss;
+      report["server_peak_rss_kib"] = peak;
+    }
+    std::ofstream(o.json_file) << bj::serialize(report) << "\n";
+  }
+  return failed == 0 ? 0 : 3;
+}

@@ -1,0 +1,124 @@
+// The bench's own measuring parts: a bench that mis-measures is worse than none.
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "bench/latency_histogram.hpp"
+#include "bench/scenario.hpp"
+#include "bench/send_schedule.hpp"
+
+using namespace awa::bench;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_SUITE(latency_histogram)
+
+BOOST_AUTO_TEST_CASE(small_values_are_exact) {
+  LatencyHistogram h;
+  for (std::uint64_t v = 1; v <= 50; ++v) h.record(v);
+  BOOST_TEST(h.count() == 50u);
+  BOOST_TEST(h.percentile(0.5) == 25u);
+  BOOST_TEST(h.percentile(0.9) == 45u);
+  BOOST_TEST(h.percentile(1.0) == 50u);
+  BOOST_TEST(h.max() == 50u);
+  BOOST_TEST(h.mean() == 25.5);
+}
+
+BOOST_AUTO_TEST_CASE(percentiles_are_within_one_sixty_fourth_of_the_truth) {
+  std::mt19937_64 random(9);
+  std::lognormal_distribution<double> latency(7.0, 1.5);  // ~1 ms median, long tail
+  std::vector<std::uint64_t> values;
+  LatencyHistogram h;
+  for (int i = 0; i < 200000; ++i) {
+    const auto v = static_cast<std::uint64_t>(latency(random)) + 1;
+    values.push_back(v);
+    h.record(v);
+  }
+  std::sort(values.begin(), values.end());
+  for (const double q : {0.5, 0.9, 0.99, 0.999}) {
+    const auto truth = values[static_cast<std::size_t>(std::ceil(q * values.size())) - 1];
+    const auto reported = h.percentile(q);
+    BOOST_TEST(reported >= truth, "q=" << q);  // reported as the bucket's upper bound
+    BOOST_TEST(static_cast<double>(reported) <= truth * (1.0 + 1.0 / 64) + 1, "q=" << q);
+  }
+  BOOST_TEST(h.max() == values.back());
+  BOOST_TEST(h.percentile(1.0) == values.back());
+}
+
+BOOST_AUTO_TEST_CASE(merging_equals_recording_together) {
+  LatencyHistogram a, b, both;
+  for (std::uint64_t v = 1; v < 100000; v += 37) {
+    (v % 2 ? a : b).record(v);
+    both.record(v);
+  }
+  a.merge(b);
+  BOOST_TEST(a.count() == both.count());
+  BOOST_TEST(a.max() == both.max());
+  for (const double q : {0.1, 0.5, 0.99}) BOOST_TEST(a.percentile(q) == both.percentile(q));
+  BOOST_TEST(LatencyHistogram{}.percentile(0.5) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(huge_values_are_kept_in_the_max) {
+  LatencyHistogram h;
+  h.record(std::uint64_t{1} << 50);
+  BOOST_TEST(h.max() == std::uint64_t{1} << 50);
+  BOOST_TEST(h.percentile(0.5) == std::uint64_t{1} << 50);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(send_schedule)
+
+BOOST_AUTO_TEST_CASE(open_loop_spreads_requests_evenly_over_connections) {
+  const SteadyTime start{};
+  const SendSchedule schedule(start, 1000.0, 4);  // 1000/s over 4 connections
+  BOOST_TEST(schedule.open_loop());
+  BOOST_TEST((schedule.due(0, 0) == start));
+  BOOST_TEST((schedule.due(1, 0) == start + 1ms));
+  BOOST_TEST((schedule.due(3, 0) == start + 3ms));
+  BOOST_TEST((schedule.due(0, 1) == start + 4ms));
+  BOOST_TEST((schedule.due(2, 250) == start + 1002ms));
+  // Over any second, exactly the rate is due.
+  int due_in_first_second = 0;
+  for (unsigned c = 0; c < 4; ++c) {
+    for (std::uint64_t k = 0; k < 1000; ++k) {
+      if (schedule.due(c, k) < start + 1s) ++due_in_first_second;
+    }
+  }
+  BOOST_TEST(due_in_first_second == 1000);
+}
+
+BOOST_AUTO_TEST_CASE(intended_times_do_not_move_when_the_server_stalls) {
+  // The schedule is a pure function of the sequence number: a late answer does not push later
+  // requests back, so their latency includes the stall.
+  const SteadyTime start{};
+  const SendSchedule schedule(start, 100.0, 1);
+  BOOST_TEST((schedule.due(0, 50) == start + 500ms));
+}
+
+BOOST_AUTO_TEST_CASE(closed_loop_has_no_rate) {
+  BOOST_TEST(!SendSchedule(SteadyTime{}, 0.0, 8).open_loop());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(scenarios)
+
+BOOST_AUTO_TEST_CASE(every_scenario_is_known_and_mixed_follows_its_weights) {
+  for (const char* name : {"offer", "offer-accept", "offer-reject", "timeout-storm", "transfer", "mixed"}) {
+    BOOST_TEST(find_scenario(name) != nullptr, name);
+  }
+  BOOST_TEST(find_scenario("nope") == nullptr);
+  const Scenario& mixed = *find_scenario("mixed");
+  std::mt19937 random(5);
+  int offer_reject = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const auto& cycle = mixed.pick(random);
+    if (cycle.size() == 2 && cycle[1] == Step::reject) ++offer_reject;
+  }
+  BOOST_TEST(offer_reject > 19000);  // 20%
+  BOOST_TEST(offer_reject < 21000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
