@@ -53,10 +53,12 @@ struct Options {
   int server_pid = 0;
   std::string json_file;
   std::string label;
+  bool fake_setup = false;
 };
 
 std::string base64(std::string_view in) {
-  static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char table[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   std::uint32_t bits = 0;
   int count = 0;
@@ -95,8 +97,8 @@ public:
     http::response<http::string_body> res;
     http::read(socket_, buffer_, res);
     if (res.result_int() >= 300) {
-      throw std::runtime_error("setup: " + target + " answered " + std::to_string(res.result_int()) +
-                               ": " + res.body());
+      throw std::runtime_error("setup: " + target + " answered " +
+                               std::to_string(res.result_int()) + ": " + res.body());
     }
     return bj::parse(res.body());
   }
@@ -114,22 +116,39 @@ Fixture set_up(const Options& o, const std::string& auth, const std::string& run
   const auto id_of = [](const bj::value& v) {
     return std::string(v.at("result").at("sys_id").as_string());
   };
-  f.queue = id_of(client.call(http::verb::post, "/api/now/table/awa_queue",
-                              R"({"name": "bench )" + run_id + R"(", "external_id": "bench-)" +
-                                  run_id + R"("})"));
+  f.queue = id_of(client.call(
+      http::verb::post, "/api/now/table/awa_queue",
+      R"({"name": "bench )" + run_id + R"(", "external_id": "bench-)" + run_id + R"("})"));
   for (unsigned i = 0; i < o.agents; ++i) {
-    const auto agent = id_of(client.call(
-        http::verb::post, "/api/now/table/sys_user",
-        R"({"user_name": "bench-)" + run_id + "-agent-" + std::to_string(i) +
-            R"(", "roles": "awa_agent,awa_external_user"})"));
+    const auto agent =
+        id_of(client.call(http::verb::post, "/api/now/table/sys_user",
+                          R"({"user_name": "bench-)" + run_id + "-agent-" + std::to_string(i) +
+                              R"(", "roles": "awa_agent,awa_external_user"})"));
     client.call(http::verb::put, "/api/now/awa/agents/" + agent,
                 R"({"presence": {"sys_id": ")" + std::string(kAvailable) + R"("}})");
     f.agents.push_back(agent);
   }
   for (unsigned i = 0; i < o.documents; ++i) {
-    f.documents.push_back(id_of(client.call(http::verb::post, "/api/now/table/interaction",
-                                            R"({"short_description": "bench )" + run_id + R"("})")));
+    f.documents.push_back(
+        id_of(client.call(http::verb::post, "/api/now/table/interaction",
+                          R"({"short_description": "bench )" + run_id + R"("})")));
   }
+  return f;
+}
+
+// Made-up ids, for servers that only stub the endpoints (nginx, WireMock in bench/compare): the
+// request stream has the same shape and sizes as against awa-server.
+Fixture fake_fixture(const Options& o) {
+  std::mt19937_64 random(11);
+  const auto id = [&] {
+    char text[33];
+    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                  static_cast<unsigned long long>(random()));
+    return std::string(text);
+  };
+  Fixture f{id(), {}, {}};
+  for (unsigned i = 0; i < o.agents; ++i) f.agents.push_back(id());
+  for (unsigned i = 0; i < o.documents; ++i) f.documents.push_back(id());
   return f;
 }
 
@@ -169,15 +188,15 @@ public:
   }
 
   void start(const tcp::resolver::results_type& endpoints) {
-    stream_.async_connect(endpoints, [self = shared_from_this()](beast::error_code ec,
-                                                                 const tcp::endpoint&) {
-      if (ec) {
-        ++self->stats_.connection_errors;
-        return;
-      }
-      self->stream_.socket().set_option(tcp::no_delay(true));
-      self->next();
-    });
+    stream_.async_connect(endpoints,
+                          [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                            if (ec) {
+                              ++self->stats_.connection_errors;
+                              return;
+                            }
+                            self->stream_.socket().set_option(tcp::no_delay(true));
+                            self->next();
+                          });
   }
 
 private:
@@ -275,19 +294,21 @@ private:
 
   void send() {
     sent_at_ = run_.schedule.open_loop() ? due_ : Clock::now();
-    http::async_write(stream_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail();
-      self->response_ = {};
-      http::async_read(self->stream_, self->buffer_, self->response_,
-                       [self](beast::error_code ec, std::size_t) {
-                         if (ec) return self->fail();
-                         self->on_response();
-                       });
-    });
+    http::async_write(stream_, request_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->fail();
+                        self->response_ = {};
+                        http::async_read(self->stream_, self->buffer_, self->response_,
+                                         [self](beast::error_code ec, std::size_t) {
+                                           if (ec) return self->fail();
+                                           self->on_response();
+                                         });
+                      });
   }
 
   void on_response() {
-    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at_);
+    const auto latency =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at_);
     stats_.latency.record(static_cast<std::uint64_t>(latency.count()));
     const unsigned status = response_.result_int();
     ++stats_.statuses[status];
@@ -350,22 +371,27 @@ int main(int argc, char** argv) {
   std::string scenarios_help = "scenario:";
   for (const auto& s : all_scenarios()) scenarios_help += "\n  " + s.name + ": " + s.description;
   po::options_description flags("awa-bench options");
-  flags.add_options()
-      ("help", "print this help")
-      ("target", po::value(&target)->default_value(target), "server HOST:PORT")
-      ("user", po::value(&o.user)->default_value(o.user), "user (with the admin role: the bench sets up its own records)")
-      ("password", po::value(&o.password)->default_value(o.password), "password")
-      ("scenario", po::value(&o.scenario)->default_value(o.scenario), scenarios_help.c_str())
-      ("connections", po::value(&o.connections)->default_value(o.connections), "keep-alive connections")
-      ("rate", po::value(&o.rate)->default_value(o.rate), "open loop at this many requests per second (0: closed loop)")
-      ("duration", po::value(&o.duration)->default_value(o.duration), "seconds to run")
-      ("requests", po::value(&o.requests)->default_value(o.requests), "stop after this many requests instead (0: use --duration)")
-      ("agents", po::value(&o.agents)->default_value(o.agents), "agents to create")
-      ("documents", po::value(&o.documents)->default_value(o.documents), "documents to create")
-      ("threads", po::value(&o.threads)->default_value(o.threads), "client threads")
-      ("server-pid", po::value(&o.server_pid)->default_value(0), "report this process's RSS (the server, on this machine)")
-      ("label", po::value(&o.label)->default_value(""), "name of the run in the report")
-      ("json", po::value(&o.json_file), "also write the figures to this file as JSON");
+  flags.add_options()("help", "print this help")(
+      "target", po::value(&target)->default_value(target), "server HOST:PORT")(
+      "user", po::value(&o.user)->default_value(o.user),
+      "user (with the admin role: the bench sets up its own records)")(
+      "password", po::value(&o.password)->default_value(o.password), "password")(
+      "scenario", po::value(&o.scenario)->default_value(o.scenario), scenarios_help.c_str())(
+      "connections", po::value(&o.connections)->default_value(o.connections),
+      "keep-alive connections")("rate", po::value(&o.rate)->default_value(o.rate),
+                                "open loop at this many requests per second (0: closed loop)")(
+      "duration", po::value(&o.duration)->default_value(o.duration), "seconds to run")(
+      "requests", po::value(&o.requests)->default_value(o.requests),
+      "stop after this many requests instead (0: use --duration)")(
+      "agents", po::value(&o.agents)->default_value(o.agents), "agents to create")(
+      "documents", po::value(&o.documents)->default_value(o.documents), "documents to create")(
+      "threads", po::value(&o.threads)->default_value(o.threads), "client threads")(
+      "server-pid", po::value(&o.server_pid)->default_value(0),
+      "report this process's RSS (the server, on this machine)")(
+      "label", po::value(&o.label)->default_value(""), "name of the run in the report")(
+      "json", po::value(&o.json_file), "also write the figures to this file as JSON")(
+      "fake-setup", po::bool_switch(&o.fake_setup),
+      "make up ids instead of creating records (for a stub of the endpoints)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vm);
@@ -396,7 +422,7 @@ int main(int argc, char** argv) {
   Fixture fixture;
   try {
     const auto setup_start = Clock::now();
-    fixture = set_up(o, auth, run_id);
+    fixture = o.fake_setup ? fake_fixture(o) : set_up(o, auth, run_id);
     std::fprintf(stderr, "setup: %u agents, %u documents in %.1f s\n", o.agents, o.documents,
                  std::chrono::duration<double>(Clock::now() - setup_start).count());
   } catch (const std::exception& e) {
@@ -411,7 +437,8 @@ int main(int argc, char** argv) {
                  fixture,
                  auth,
                  SendSchedule(start, o.rate, o.connections),
-                 start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration)),
+                 start + std::chrono::duration_cast<Clock::duration>(
+                             std::chrono::duration<double>(o.duration)),
                  totals};
   std::vector<ThreadStats> stats(o.threads);
   std::vector<std::unique_ptr<net::io_context>> contexts;
@@ -419,7 +446,8 @@ int main(int argc, char** argv) {
   for (unsigned c = 0; c < o.connections; ++c) {
     const unsigned t = c % o.threads;
     tcp::resolver resolver(*contexts[t]);
-    std::make_shared<Connection>(*contexts[t], run, stats[t], c)->start(resolver.resolve(o.host, o.port));
+    std::make_shared<Connection>(*contexts[t], run, stats[t], c)
+        ->start(resolver.resolve(o.host, o.port));
   }
   std::atomic<bool> running{true};
   std::thread progress([&] {
@@ -430,7 +458,8 @@ int main(int argc, char** argv) {
       const auto done = totals.completed.load();
       std::fprintf(stderr, "\r%6.1f s  %10llu requests  %9llu/s  %llu errors   ",
                    std::chrono::duration<double>(Clock::now() - start).count(),
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(done - last),
+                   static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(done - last),
                    static_cast<unsigned long long>(totals.errors.load()));
       last = done;
     }
@@ -457,18 +486,22 @@ int main(int argc, char** argv) {
   const double throughput = static_cast<double>(requests) / elapsed;
 
   std::printf("%s scenario, %u connections, %s, %.1f s\n", o.scenario.c_str(), o.connections,
-              o.rate > 0 ? ("open loop at " + std::to_string(static_cast<long>(o.rate)) + "/s").c_str()
-                         : "closed loop",
+              o.rate > 0
+                  ? ("open loop at " + std::to_string(static_cast<long>(o.rate)) + "/s").c_str()
+                  : "closed loop",
               elapsed);
   std::printf("  requests     %llu (%llu failed)\n", static_cast<unsigned long long>(requests),
               static_cast<unsigned long long>(failed));
   std::printf("  throughput   %.0f requests/s\n", throughput);
   std::printf("  statuses    ");
-  for (const auto& [status, n] : all.statuses) std::printf(" %u: %llu", status, static_cast<unsigned long long>(n));
-  if (all.connection_errors) std::printf(" connection errors: %llu", static_cast<unsigned long long>(all.connection_errors));
+  for (const auto& [status, n] : all.statuses)
+    std::printf(" %u: %llu", status, static_cast<unsigned long long>(n));
+  if (all.connection_errors)
+    std::printf(" connection errors: %llu", static_cast<unsigned long long>(all.connection_errors));
   std::printf("\n  latency ms   p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n",
               ms(all.latency.percentile(0.5)), ms(all.latency.percentile(0.9)),
-              ms(all.latency.percentile(0.99)), ms(all.latency.percentile(0.999)), ms(all.latency.max()));
+              ms(all.latency.percentile(0.99)), ms(all.latency.percentile(0.999)),
+              ms(all.latency.max()));
   std::uint64_t rss = 0, peak = 0;
   if (o.server_pid > 0) {
     rss = rss_kib(o.server_pid, "VmRSS:");

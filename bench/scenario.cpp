@@ -5,15 +5,18 @@ namespace awa::bench {
 const std::vector<Scenario>& all_scenarios() {
   using S = Step;
   static const std::vector<Scenario> scenarios = {
-      {"offer", "new assignments across many documents and agents (then re-offers)",
+      {"offer",
+       "new assignments across many documents and agents (then re-offers)",
        {{1, {S::offer}}}},
-      {"offer-accept", "offer, accept, transfer back to the queue",
+      {"offer-accept",
+       "offer, accept, transfer back to the queue",
        {{1, {S::offer, S::accept, S::transfer_to_queue}}}},
       {"offer-reject", "offer, reject", {{1, {S::offer, S::reject}}}},
       {"timeout-storm",
        "offers with 1-second countdowns that expire while offers continue (needs many documents)",
        {{1, {S::offer_short_timeout}}}},
-      {"transfer", "offer, accept, blind transfer to another agent, accept, back to the queue",
+      {"transfer",
+       "offer, accept, blind transfer to another agent, accept, back to the queue",
        {{1, {S::offer, S::accept, S::transfer_to_agent, S::accept, S::transfer_to_queue}}}},
       {"mixed",
        "a contact-centre day, as shares of rounds: 35% offer-accept-requeue, 20% offer-reject, "

@@ -136,10 +136,10 @@ private:
     auto guard = net::make_work_guard(stream_.get_executor());
     api_.handle(std::move(request), [self = shared_from_this(), version,
                                      guard = std::move(guard)](HttpResponse response) mutable {
-      net::post(self->stream_.get_executor(),
-                [self, version, response = std::move(response)]() mutable {
-                  self->write(std::move(response), version);
-                });
+      net::dispatch(self->stream_.get_executor(),
+                    [self, version, response = std::move(response)]() mutable {
+                      self->write(std::move(response), version);
+                    });
       guard.reset();
     });
   }

@@ -106,7 +106,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(scenarios)
 
 BOOST_AUTO_TEST_CASE(every_scenario_is_known_and_mixed_follows_its_weights) {
-  for (const char* name : {"offer", "offer-accept", "offer-reject", "timeout-storm", "transfer", "mixed"}) {
+  for (const char* name :
+       {"offer", "offer-accept", "offer-reject", "timeout-storm", "transfer", "mixed"}) {
     BOOST_TEST(find_scenario(name) != nullptr, name);
   }
   BOOST_TEST(find_scenario("nope") == nullptr);

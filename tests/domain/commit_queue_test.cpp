@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(changes_queued_during_a_write_share_the_next_write) {
 BOOST_AUTO_TEST_CASE(an_answer_waits_until_its_changes_are_durable) {
   GatedLog log;
   std::mutex state_mutex;
-  CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
+  CommitQueue queue(log, true, state_mutex, [](std::span<const ChangeSet>) {});
   std::atomic<bool> answered{false};
   CommitQueue::Ticket ticket;
   {
@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
   log.fail = true;
   std::mutex state_mutex;
   std::vector<std::string> undone;
-  CommitQueue queue(log, false, state_mutex, [&](std::span<const ChangeSet> newest_first) {
+  CommitQueue queue(log, true, state_mutex, [&](std::span<const ChangeSet> newest_first) {
     for (const auto& set : newest_first)
       undone.push_back(set.front().after->values[queue_field::name]);
   });
@@ -149,6 +149,36 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
   }
   queue.when_durable(0, [&](std::error_code e) { now_read = e; });
   BOOST_TEST(!now_read);
+}
+
+BOOST_AUTO_TEST_CASE(without_fsync_the_waiting_caller_writes_on_its_own_thread) {
+  testing::MemoryLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
+  CommitQueue::Ticket ticket;
+  {
+    std::lock_guard lock(state_mutex);
+    ticket = queue.enqueue(create(1));
+  }
+  std::thread::id answered_on;
+  queue.when_durable(ticket, [&](std::error_code e) {
+    BOOST_TEST(!e);
+    answered_on = std::this_thread::get_id();
+  });
+  BOOST_TEST((answered_on == std::this_thread::get_id()));  // written and answered inline
+  BOOST_TEST(log.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {
+  testing::MemoryLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
+  {
+    std::lock_guard lock(state_mutex);
+    queue.enqueue(create(1));  // e.g. a timer expiry: no answer waits for it
+  }
+  BOOST_TEST(log.wait_for_writes(1));  // the writer takes it after its hand-off delay
+  BOOST_TEST(log.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(stop_writes_what_is_queued) {

@@ -60,6 +60,12 @@ BOOST_AUTO_TEST_CASE(concurrent_lifecycles_keep_every_invariant) {
       std::mt19937 random(static_cast<unsigned>(w));
       const auto pick = [&](const auto& v) { return v[random() % v.size()]; };
       for (int op = 0; op < 1500; ++op) {
+        if (op % 50 == 49) {  // time passes for everyone: countdowns run out mid-run
+          clock.advance(500ms);
+          const auto round = instance.expire_due();
+          fired += round.outcome->fired;
+          expired += round.outcome->expired;
+        }
         const std::string document = pick(documents);
         const std::string agent = pick(kAgents);
         switch (random() % 6) {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 
@@ -16,6 +18,7 @@ public:
   std::error_code write(std::span<const domain::ChangeSet* const> sets, bool sync) override {
     std::lock_guard lock(mutex_);
     ++writes;
+    written_.notify_all();
     if (sync) ++syncs;
     if (fail_writes) return std::make_error_code(std::errc::no_space_on_device);
     for (const auto* set : sets) {
@@ -35,6 +38,11 @@ public:
     for (auto [key, record] : records) sink(std::move(record));
     return {};
   }
+  // Waits (bounded) until `count` writes were made; whether they were.
+  bool wait_for_writes(int count, std::chrono::seconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex_);
+    return written_.wait_for(lock, timeout, [&] { return writes.load() >= count; });
+  }
   std::size_t size() {
     std::lock_guard lock(mutex_);
     return records.size();
@@ -46,6 +54,7 @@ public:
 
 private:
   std::mutex mutex_;
+  std::condition_variable written_;
   std::map<std::pair<domain::Table, domain::SysId>, domain::Record> records;
 };
 
