@@ -19,7 +19,7 @@ CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
   const Ticket ticket = next_++;
   visible_ = ticket;
   queue_.push_back({ticket, std::move(changes)});
-  if (queue_.size() == 1) wake_.notify_one();  // the writer's hand-off delay starts
+  wake_.notify_one();
   return ticket;
 }
 
@@ -37,33 +37,13 @@ std::error_code CommitQueue::failure_of(Ticket ticket) const {
 
 void CommitQueue::when_durable(Ticket ticket, Completion done) {
   std::unique_lock lock(mutex_);
-  if (ticket <= resolved_) {
-    const auto error = failure_of(ticket);
-    lock.unlock();
-    return done(error);
+  if (ticket > resolved_) {
+    waiters_.emplace(ticket, std::move(done));
+    return;
   }
-  waiters_.emplace(ticket, std::move(done));
-  // An fsync takes milliseconds: that stays on the writer thread, off the callers' threads.
-  if (sync_ || writing_ || queue_.empty() || stopping_) return;
-  // Nobody is writing and the write is quick: write here rather than wake the writer.
-  writing_ = true;
-  std::vector<Pending> group;
-  while (take_group(group)) {
-    lock.unlock();
-    write_group(group);
-    lock.lock();
-  }
-}
-
-bool CommitQueue::take_group(std::vector<Pending>& group) {
-  if (queue_.empty()) {
-    writing_ = false;
-    wake_.notify_one();  // a writer waiting for this write to end
-    return false;
-  }
-  group.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
-  queue_.clear();
-  return true;
+  const auto error = failure_of(ticket);
+  lock.unlock();
+  done(error);
 }
 
 void CommitQueue::stop() {
@@ -82,51 +62,38 @@ CommitQueue::Stats CommitQueue::stats() const {
 }
 
 void CommitQueue::run() {
-  // A request waiting for its changes writes them itself; the writer takes only what is still
-  // queued after a short delay: changes nobody waits for (timer expiries), and stragglers.
-  constexpr auto kHandOffDelay = std::chrono::milliseconds(2);
   std::vector<Pending> group;
+  std::vector<const ChangeSet*> sets;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (!stopping_ && !sync_) wake_.wait_for(lock, kHandOffDelay, [this] { return stopping_; });
-      wake_.wait(lock, [this] { return !writing_; });
-      if (queue_.empty()) {
-        if (stopping_) return;  // everything is written
-        continue;
-      }
-      writing_ = true;
-      // Keep writing while changes queue up behind each write.
-      while (take_group(group)) {
-        lock.unlock();
-        write_group(group);
-        lock.lock();
+      if (queue_.empty()) return;  // stopping, and everything is written
+      // Everything queued goes in one batch: under load, many requests share one write.
+      group.clear();
+      while (!queue_.empty()) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
       }
     }
-  }
-}
+    sets.clear();
+    for (const auto& pending : group) sets.push_back(&pending.changes);
+    if (const std::error_code error = log_.write(sets, sync_)) fail_from(group, error);
 
-void CommitQueue::write_group(std::vector<Pending>& group) {
-  std::vector<const ChangeSet*> sets;
-  sets.reserve(group.size());
-  for (const auto& pending : group) sets.push_back(&pending.changes);
-  if (const std::error_code error = log_.write(sets, sync_)) fail_from(group, error);
-
-  std::vector<std::pair<Completion, std::error_code>> ready;
-  {
-    std::lock_guard lock(mutex_);
-    ++stats_.writes;
-    stats_.change_sets += group.size();
-    resolved_ = std::max(resolved_, group.back().ticket);
-    const auto end = waiters_.upper_bound(resolved_);
-    for (auto it = waiters_.begin(); it != end; ++it) {
-      ready.emplace_back(std::move(it->second), failure_of(it->first));
+    std::vector<std::pair<Completion, std::error_code>> ready;
+    {
+      std::lock_guard lock(mutex_);
+      ++stats_.writes;
+      stats_.change_sets += group.size();
+      resolved_ = std::max(resolved_, group.back().ticket);
+      const auto end = waiters_.upper_bound(resolved_);
+      for (auto it = waiters_.begin(); it != end; ++it) {
+        ready.emplace_back(std::move(it->second), failure_of(it->first));
+      }
+      waiters_.erase(waiters_.begin(), end);
     }
-    waiters_.erase(waiters_.begin(), end);
+    for (auto& [done, error] : ready) done(error);
   }
-  group.clear();
-  for (auto& [done, error] : ready) done(error);
 }
 
 void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) {

@@ -1,10 +1,6 @@
 // The commit pipeline. Changes are applied to memory and queued under the instance lock, in one
-// order; whoever writes next writes everything queued as one batch (one fsync for many requests
-// under --durability power: group commit) and then releases the responses that waited for it.
-// Without fsync, a request that waits while no write is under way writes itself (no thread
-// hand-off on the hot path), and the writer thread writes what nobody waits for (timer expiries)
-// and what queues up behind a write. With fsync, the writer thread does every write, so that no
-// caller's thread sits in an fsync.
+// order; a writer thread writes everything queued as one batch (one fsync for many requests under
+// --durability power: group commit) and then releases the responses that waited for it.
 // A response is sent only after the changes it saw are durable. If a write fails, that batch and
 // everything queued after it (which may depend on it) are undone in memory and answered as
 // failed, so nothing acknowledged is lost and nothing unacknowledged stays visible.
@@ -67,11 +63,6 @@ private:
   };
 
   void run();
-  // With mutex_ held and writing_ set: moves the queue into `group`; when it is empty, clears
-  // writing_ and returns false.
-  bool take_group(std::vector<Pending>& group);
-  // Writes `group` as one batch and runs the completions that became due (mutex_ not held).
-  void write_group(std::vector<Pending>& group);
   void fail_from(std::vector<Pending>& group, std::error_code error);
   std::error_code failure_of(Ticket ticket) const;
 
@@ -90,7 +81,6 @@ private:
   std::multimap<Ticket, Completion> waiters_;
   Stats stats_;
   bool stopping_ = false;
-  bool writing_ = false;  // one write at a time keeps the log in ticket order
   std::thread writer_;
 };
 

@@ -151,24 +151,6 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
   BOOST_TEST(!now_read);
 }
 
-BOOST_AUTO_TEST_CASE(without_fsync_the_waiting_caller_writes_on_its_own_thread) {
-  testing::MemoryLog log;
-  std::mutex state_mutex;
-  CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
-  CommitQueue::Ticket ticket;
-  {
-    std::lock_guard lock(state_mutex);
-    ticket = queue.enqueue(create(1));
-  }
-  std::thread::id answered_on;
-  queue.when_durable(ticket, [&](std::error_code e) {
-    BOOST_TEST(!e);
-    answered_on = std::this_thread::get_id();
-  });
-  BOOST_TEST((answered_on == std::this_thread::get_id()));  // written and answered inline
-  BOOST_TEST(log.size() == 1u);
-}
-
 BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {
   testing::MemoryLog log;
   std::mutex state_mutex;
@@ -177,7 +159,7 @@ BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {
     std::lock_guard lock(state_mutex);
     queue.enqueue(create(1));  // e.g. a timer expiry: no answer waits for it
   }
-  BOOST_TEST(log.wait_for_writes(1));  // the writer takes it after its hand-off delay
+  BOOST_TEST(log.wait_for_writes(1));
   BOOST_TEST(log.size() == 1u);
 }
 
