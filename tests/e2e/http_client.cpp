@@ -4,8 +4,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <sodium.h>
 #include <sys/socket.h>
+
+#include "tests/support/basic_header.hpp"
 
 namespace awa::testing {
 namespace net = boost::asio;
@@ -24,12 +25,7 @@ void set_timeouts(tcp::socket& socket, std::chrono::seconds timeout) {
 }  // namespace
 
 std::string basic_auth(const std::string& user, const std::string& password) {
-  const std::string plain = user + ":" + password;
-  std::string out(sodium_base64_ENCODED_LEN(plain.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(plain.data()),
-                    plain.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);
-  return "Basic " + out;
+  return basic_header(user + ":" + password);
 }
 
 struct HttpClient::Connection {

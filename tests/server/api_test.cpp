@@ -11,6 +11,7 @@
 #include "domain/presence_states.hpp"
 #include "domain/time_format.hpp"
 #include "server/sodium_password_hasher.hpp"
+#include "tests/support/basic_header.hpp"
 #include "tests/support/memory_log.hpp"
 
 using namespace awa;
@@ -23,13 +24,7 @@ const std::string kQueue = "92f8942787851210be070d48dabb35fb";
 const std::string kAlice = "0d584509c323120095ccd02422d3ae5b";
 
 std::string basic(std::string_view user_colon_password) {
-  std::string out(
-      sodium_base64_ENCODED_LEN(user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(),
-                    reinterpret_cast<const unsigned char*>(user_colon_password.data()),
-                    user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);
-  return "Basic " + out;
+  return testing::basic_header(user_colon_password);
 }
 
 struct ApiFixture {

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "server/sodium_password_hasher.hpp"
+#include "tests/support/basic_header.hpp"
 #include "tests/support/memory_log.hpp"
 
 using namespace awa;
@@ -13,13 +14,7 @@ using namespace awa::server;
 namespace {
 
 std::string basic(std::string_view user_colon_password) {
-  std::string out(
-      sodium_base64_ENCODED_LEN(user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(),
-                    reinterpret_cast<const unsigned char*>(user_colon_password.data()),
-                    user_colon_password.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return "Basic " + out;
+  return testing::basic_header(user_colon_password);
 }
 
 struct AuthFixture {
