@@ -1,0 +1,96 @@
+// How awa-server's state scales: loads N documents with one pending work item each (every one
+// with a countdown, so N pending timers) through the domain, reports the resident memory per
+// work item, then restarts on the same data directory and reports how long rebuilding the state
+// and re-arming every timer takes. Reference in the same run: the process's RSS before loading.
+// Usage: work_item_scale_bench [work_items=1000000] [data_dir=/tmp/awa-scale-bench]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <string>
+
+#include "domain/instance.hpp"
+#include "domain/presence_states.hpp"
+#include "persistence/rocksdb_log.hpp"
+#include "server/sodium_password_hasher.hpp"
+
+using namespace awa;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double rss_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
+  const std::filesystem::path dir = argc > 2 ? argv[2] : "/tmp/awa-scale-bench";
+  std::filesystem::remove_all(dir);
+  server::SodiumPasswordHasher hasher;
+  domain::SystemClock clock;
+  const domain::Caller admin{domain::SysId{}, domain::Roles::parse("admin")};
+  const std::string agent = "0d584509c323120095ccd02422d3ae5b";  // the demo's Available agent
+
+  double baseline = 0, loaded = 0, load_seconds = 0;
+  {
+    persistence::RocksdbLog log({dir});
+    domain::Instance instance(clock, log, hasher, false);
+    if (instance.load() || instance.initialize({"admin", true})) return 1;
+    baseline = rss_mib();
+    const auto start = Clock::now();
+    domain::CommitQueue::Ticket last = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      auto created = instance.create(admin, "interaction", {{"short_description", "scale"}});
+      domain::OfferRequest offer;
+      offer.document_table = "interaction";
+      offer.document_id = created.outcome->id.str();
+      offer.queue_id = "92f8942787851210be070d48dabb35fb";
+      offer.assignment.emplace().agent_sys_id = agent;
+      offer.assignment->timeout = "86400";  // pending all day: a timer each
+      last = instance.offer(admin, offer).ticket;
+      if (i % 100000 == 99999) std::fprintf(stderr, "\r%zu work items", i + 1);
+    }
+    std::promise<std::error_code> durable;
+    instance.when_durable(last, [&](std::error_code e) { durable.set_value(e); });
+    if (durable.get_future().get()) return 1;
+    load_seconds = seconds_since(start);
+    loaded = rss_mib();
+    std::fprintf(stderr, "\n");
+    std::printf("work_item_scale_bench: %zu documents, each with a pending work item and timer\n",
+                n);
+    std::printf("  created in %.1f s (%.0f per second, through the domain, durability process)\n",
+                load_seconds, n / load_seconds);
+    std::printf(
+        "  RSS before %.1f MiB, after %.1f MiB: %.0f bytes per work item (document, work "
+        "item, indexes, timer)\n",
+        baseline, loaded, (loaded - baseline) * 1024 * 1024 / n);
+    std::printf("  pending timers: %zu\n", instance.pending_timeouts());
+    instance.stop();
+  }
+  // Restart: what serving again costs.
+  const auto start = Clock::now();
+  persistence::RocksdbLog log({dir});
+  domain::Instance instance(clock, log, hasher, false);
+  if (instance.load()) return 1;
+  const double restart = seconds_since(start);
+  std::printf("  restart: state rebuilt and %zu timers re-armed in %.2f s; RSS %.1f MiB\n",
+              instance.pending_timeouts(), restart, rss_mib());
+  instance.stop();
+  log.close();
+  std::filesystem::remove_all(dir);
+  return 0;
+}
