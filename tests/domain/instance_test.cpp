@@ -84,6 +84,20 @@ BOOST_AUTO_TEST_CASE(a_change_that_cannot_be_written_is_taken_back) {
   BOOST_TEST(instance.record_count() == records + 1);
 }
 
+BOOST_AUTO_TEST_CASE(under_power_durability_a_change_whose_fsync_fails_is_taken_back) {
+  MemoryLog power_log;
+  domain::Instance powered(clock, power_log, hasher, true);
+  BOOST_REQUIRE(!powered.initialize({"secret", true}));
+  const std::size_t records = powered.record_count();
+  power_log.fail_writes = true;
+  const auto offered = powered.offer(integration, offer_request());
+  BOOST_REQUIRE(offered.outcome.ok());  // applied in memory, queued for the group fsync
+  std::promise<std::error_code> done;
+  powered.when_durable(offered.ticket, [&](std::error_code e) { done.set_value(e); });
+  BOOST_TEST((done.get_future().get() == std::errc::no_space_on_device));
+  BOOST_TEST(powered.record_count() == records);
+}
+
 BOOST_AUTO_TEST_CASE(passwords_are_hashed_and_credential_versions_move) {
   const auto created = instance.create(
       admin, "sys_user",

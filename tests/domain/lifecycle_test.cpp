@@ -259,4 +259,32 @@ BOOST_AUTO_TEST_CASE(an_expiry_that_cannot_be_written_is_retried) {
   BOOST_TEST(expire().expired == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(under_power_durability_a_failed_expiry_is_retried_too) {
+  MemoryLog power_log;
+  domain::Instance powered(clock, power_log, hasher, true);
+  BOOST_REQUIRE(!powered.initialize({"secret", true}));
+  domain::OfferRequest r;
+  r.document_table = "interaction";
+  r.document_id = demo::interaction;
+  r.queue_id = demo::queue;
+  r.assignment.emplace().agent_sys_id = demo::alice;
+  r.assignment->timeout = "30";
+  const auto offered = powered.offer(integration, r);
+  BOOST_REQUIRE(offered.outcome.ok());
+  std::promise<std::error_code> offer_written;
+  powered.when_durable(offered.ticket, [&](std::error_code e) { offer_written.set_value(e); });
+  BOOST_REQUIRE(!offer_written.get_future().get());
+  clock.advance(30s);
+  power_log.fail_writes = true;
+  const auto failed = powered.expire_due();
+  BOOST_TEST(failed.outcome.ok());  // applied, queued for the group fsync ...
+  std::promise<std::error_code> done;
+  powered.when_durable(failed.ticket, [&](std::error_code e) { done.set_value(e); });
+  BOOST_TEST(static_cast<bool>(done.get_future().get()));  // ... which failed: taken back
+  BOOST_TEST(powered.pending_timeouts() == 1u);
+  BOOST_TEST(powered.violations().empty());
+  power_log.fail_writes = false;
+  BOOST_TEST(powered.expire_due().outcome->expired == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
