@@ -38,7 +38,6 @@ public:
   std::optional<TimePoint> next_wakeup() const;
 
   std::size_t size() const { return armed_; }
-  Milliseconds tick() const { return tick_; }
   // Bytes held per armed timer at the current capacity, for the benchmark.
   std::size_t bytes_per_timer() const;
 
