@@ -18,4 +18,11 @@ inline std::string_view bool_text(bool b) {
   return b ? "true" : "false";
 }
 
+// `text` without leading and trailing spaces and tabs.
+inline std::string_view trim_blanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
 }  // namespace awa::domain

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "domain/field_value.hpp"
+
 namespace awa::domain {
 namespace {
 
@@ -14,19 +16,13 @@ constexpr std::array<std::pair<std::string_view, Role>, 5> kRoleNames{{
     {"awa_external_user", Role::awa_external_user},
 }};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 Roles Roles::parse(std::string_view comma_separated) {
   Roles roles;
   while (!comma_separated.empty()) {
     const auto comma = comma_separated.find(',');
-    const auto name = trim(comma_separated.substr(0, comma));
+    const auto name = trim_blanks(comma_separated.substr(0, comma));
     for (const auto& [known, role] : kRoleNames) {
       if (name == known) roles.add(role);
     }

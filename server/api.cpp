@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "domain/field_value.hpp"
 #include "server/message_codec.hpp"
 
 namespace awa::server {
@@ -116,9 +117,7 @@ std::vector<std::string> split_fields(std::string_view list) {
   std::vector<std::string> fields;
   while (!list.empty()) {
     const auto comma = list.find(',');
-    std::string_view name = list.substr(0, comma);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    const std::string_view name = domain::trim_blanks(list.substr(0, comma));
     if (!name.empty()) fields.emplace_back(name);
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);

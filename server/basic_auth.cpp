@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "domain/field_value.hpp"
+
 namespace awa::server {
 
 std::optional<BasicCredentials> parse_basic_authorization(std::string_view header) {
@@ -15,9 +17,7 @@ std::optional<BasicCredentials> parse_basic_authorization(std::string_view heade
       return std::nullopt;
     }
   }
-  std::string_view encoded = header.substr(scheme.size());
-  while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
-  while (!encoded.empty() && encoded.back() == ' ') encoded.remove_suffix(1);
+  const std::string_view encoded = domain::trim_blanks(header.substr(scheme.size()));
   if (encoded.empty() || encoded.size() > 4096) return std::nullopt;
 
   std::string decoded(encoded.size(), '\0');

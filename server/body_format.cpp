@@ -2,20 +2,15 @@
 
 #include <boost/json.hpp>
 
+#include "domain/field_value.hpp"
 #include "server/xml_codec.hpp"
 
 namespace awa::server {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The media type of a Content-Type or Accept entry, without parameters, lower case.
 std::string media_type_of(std::string_view entry) {
-  std::string out(trim(entry.substr(0, entry.find(';'))));
+  std::string out(domain::trim_blanks(entry.substr(0, entry.find(';'))));
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
@@ -31,12 +26,12 @@ std::optional<BodyFormat> format_of(const std::string& type) {
 }  // namespace
 
 std::optional<BodyFormat> request_format(std::string_view content_type) {
-  if (trim(content_type).empty()) return BodyFormat::json;
+  if (domain::trim_blanks(content_type).empty()) return BodyFormat::json;
   return format_of(media_type_of(content_type));
 }
 
 std::optional<BodyFormat> response_format(std::string_view accept) {
-  if (trim(accept).empty()) return BodyFormat::json;
+  if (domain::trim_blanks(accept).empty()) return BodyFormat::json;
   while (!accept.empty()) {
     const auto comma = accept.find(',');
     const std::string type = media_type_of(accept.substr(0, comma));
