@@ -71,12 +71,8 @@ BOOST_AUTO_TEST_CASE(concurrent_lifecycles_keep_every_invariant) {
         switch (random() % 6) {
           case 0:
           case 1: {
-            domain::OfferRequest r;
-            r.document_table = "interaction";
-            r.document_id = document;
-            r.queue_id = demo::queue;
-            auto& a = r.assignment.emplace();
-            a.agent_sys_id = agent;
+            domain::OfferRequest r = demo_offer(agent, document);
+            auto& a = *r.assignment;
             a.timeout = std::to_string(1 + random() % 5);
             if (random() % 2 == 0) a.after_timeout_presence = std::string(ps::away);
             instance.offer(integration, r);

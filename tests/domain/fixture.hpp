@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "domain/caller.hpp"
+#include "domain/offer_request.hpp"
 #include "domain/presence_states.hpp"
 #include "domain/seed_data.hpp"
 #include "domain/state.hpp"
@@ -31,6 +32,17 @@ inline const std::string queue_external_id = "ccaas-customer-service";
 
 inline domain::TimePoint at(std::string_view offer_time) {
   return *domain::parse_offer_time(offer_time);
+}
+
+// A new assignment of a demo interaction to `agent` through the demo queue.
+inline domain::OfferRequest demo_offer(const std::string& agent = demo::alice,
+                                       const std::string& document = demo::interaction) {
+  domain::OfferRequest r;
+  r.document_table = "interaction";
+  r.document_id = document;
+  r.queue_id = demo::queue;
+  r.assignment.emplace().agent_sys_id = agent;
+  return r;
 }
 
 inline domain::Caller caller(const std::string& sys_id, std::string_view roles) {

@@ -30,12 +30,8 @@ struct LifecycleFixture {
                     std::optional<std::string> offered_on = {},
                     std::optional<std::string> after_timeout = std::string(ps::away),
                     const std::string& document = demo::interaction) {
-    domain::OfferRequest r;
-    r.document_table = "interaction";
-    r.document_id = document;
-    r.queue_id = demo::queue;
-    auto& a = r.assignment.emplace();
-    a.agent_sys_id = agent;
+    domain::OfferRequest r = demo_offer(agent, document);
+    auto& a = *r.assignment;
     a.timeout = std::move(timeout);
     a.offered_on = std::move(offered_on);
     a.after_timeout_presence = std::move(after_timeout);

@@ -23,14 +23,7 @@ struct InstanceFixture {
     return done.get_future().get();
   }
 
-  domain::OfferRequest offer_request() {
-    domain::OfferRequest r;
-    r.document_table = "interaction";
-    r.document_id = demo::interaction;
-    r.queue_id = demo::queue;
-    r.assignment.emplace().agent_sys_id = demo::alice;
-    return r;
-  }
+  domain::OfferRequest offer_request() { return demo_offer(demo::alice); }
 
   domain::ManualClock clock{at("2026-01-01T12:00:00.000")};
   MemoryLog log;

@@ -138,11 +138,7 @@ BOOST_AUTO_TEST_CASE(inbox_action_errors_name_what_is_wrong) {
 }
 
 BOOST_AUTO_TEST_CASE(an_offer_that_may_not_be_declined_cannot_be_rejected) {
-  domain::OfferRequest r;
-  r.document_table = "interaction";
-  r.document_id = demo::interaction;
-  r.queue_id = demo::queue;
-  r.assignment.emplace().agent_sys_id = demo::alice;
+  domain::OfferRequest r = demo_offer(demo::alice);
   r.assignment->allowed_to_decline = "false";
   const auto offered = durable(instance.offer(integration, r));
   BOOST_REQUIRE(offered.ok());
@@ -263,11 +259,7 @@ BOOST_AUTO_TEST_CASE(under_power_durability_a_failed_expiry_is_retried_too) {
   MemoryLog power_log;
   domain::Instance powered(clock, power_log, hasher, true);
   BOOST_REQUIRE(!powered.initialize({"secret", true}));
-  domain::OfferRequest r;
-  r.document_table = "interaction";
-  r.document_id = demo::interaction;
-  r.queue_id = demo::queue;
-  r.assignment.emplace().agent_sys_id = demo::alice;
+  domain::OfferRequest r = demo_offer(demo::alice);
   r.assignment->timeout = "30";
   const auto offered = powered.offer(integration, r);
   BOOST_REQUIRE(offered.outcome.ok());

@@ -173,11 +173,7 @@ BOOST_AUTO_TEST_CASE(a_consult_offers_a_second_work_item_beside_the_first) {
   BOOST_TEST(workload(demo::alice) == 1u);
   BOOST_TEST(workload(demo::bob) == 1u);
   // A new assignment still sees Alice's work item.
-  domain::OfferRequest r;
-  r.document_table = "interaction";
-  r.document_id = demo::interaction;
-  r.queue_id = demo::queue;
-  r.assignment.emplace().agent_sys_id = demo::bob;
+  domain::OfferRequest r = demo_offer(demo::bob);
   expect_failure(instance.offer(integration, r).outcome, errc::conflict,
                  "Work Item accepted can not be assigned");
 }
