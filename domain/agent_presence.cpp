@@ -18,7 +18,7 @@ std::optional<Failure> check_caller(const Caller& caller) {
 }
 
 PresenceView view_of(const Record& state) {
-  return {state.id.str(), state[presence_state_field::name],
+  return {state.id.str(), std::string(state[presence_state_field::name]),
           state.is_true(presence_state_field::available)};
 }
 
@@ -77,7 +77,7 @@ Outcome<std::vector<PresenceStateView>> agent_presence_states(const Transaction&
   if (tx.state().find(Table::sys_user, user_id) == nullptr) return record_not_found();
   std::vector<PresenceStateView> states;
   for (const auto& [id, state] : tx.state().rows(Table::awa_presence_state)) {
-    states.push_back({id.str(), state[presence_state_field::name],
+    states.push_back({id.str(), std::string(state[presence_state_field::name]),
                       parse_integer(state[presence_state_field::order]).value_or(0),
                       state.is_true(presence_state_field::available)});
   }

@@ -44,7 +44,7 @@ Outcome<std::string> end_consult(Transaction& tx, const Caller& caller,
     item[consult_state] = "ended";
     close_work_item(item);
   }
-  std::string outcome = item[consult_state];
+  std::string outcome = item[consult_state].str();
   tx.put(std::move(item));
   return outcome;
 }

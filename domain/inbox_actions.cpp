@@ -49,7 +49,8 @@ Outcome<const Record*> actionable_item(const Transaction& tx, const Caller& call
 }
 
 InboxActionDone done(const Record& item) {
-  return {item[work_item_field::document_id], item[work_item_field::document_table]};
+  return {std::string(item[work_item_field::document_id]),
+          std::string(item[work_item_field::document_table])};
 }
 
 }  // namespace

@@ -227,7 +227,7 @@ std::optional<Credential> Instance::credential(std::string_view user_name) const
   std::lock_guard lock(mutex_);
   const Record* user = state_.find_unique(Table::sys_user, user_field::user_name, user_name);
   if (user == nullptr || !user->is_true(user_field::active)) return std::nullopt;
-  return Credential{user->id, (*user)[user_field::password],
+  return Credential{user->id, std::string((*user)[user_field::password]),
                     Roles::parse((*user)[user_field::roles]), state_.credential_version(user->id)};
 }
 

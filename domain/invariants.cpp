@@ -12,18 +12,18 @@ std::vector<std::string> find_violations(const State& state) {
   std::unordered_map<std::string, std::uint32_t> workload;
   for (const auto& [id, item] : state.rows(Table::awa_work_item)) {
     using namespace work_item_field;
-    const std::string& current = item[work_item_field::state];
+    const std::string current(item[work_item_field::state]);
     const std::string name = "work item " + id.str();
     const bool is_active = item.is_true(active);
     const bool consult = item[consult_state] == "open";
-    if (is_active && ++active_per_document[(consult ? "consult:" : "") + item[document_id]] > 1) {
-      found.push_back("document " + item[document_id] + " has more than one active " +
+    if (is_active && ++active_per_document[(consult ? "consult:" : "") + std::string(item[document_id])] > 1) {
+      found.push_back("document " + std::string(item[document_id]) + " has more than one active " +
                       (consult ? "consult" : "work item"));
     }
     if (consult && !is_active) found.push_back(name + " is an open consult but inactive");
     if (current == work_item_state::pending_accept || current == work_item_state::accepted) {
       if (item[assigned_to].empty()) found.push_back(name + " is " + current + " but unassigned");
-      if (is_active) ++workload[item[assigned_to]];
+      if (is_active) ++workload[std::string(item[assigned_to])];
     } else if (current == work_item_state::queued) {
       if (!item[assigned_to].empty()) found.push_back(name + " is queued but assigned");
     } else if (current != work_item_state::cancelled) {

@@ -24,7 +24,7 @@ Outcome<OfferAccepted> assign_work_item(Transaction& tx, const Caller& caller,
     return fail(errc::not_found, "Work item " + std::string(work_item_id) + " not found");
   }
   using namespace work_item_field;
-  const std::string& current = (*found)[state];
+  const std::string_view current = (*found)[state];
   const bool assignable =
       found->is_true(active) && (*found)[assigned_to].empty() &&
       (current == work_item_state::pending_accept || current == work_item_state::queued);
@@ -40,7 +40,8 @@ Outcome<OfferAccepted> assign_work_item(Transaction& tx, const Caller& caller,
   offer_to(item, assignment.value(), tx);
   OfferAccepted accepted{
       std::string(kAssignmentRequested),
-      {item[display_name], item.id.str(), item[document_id], item[document_table], item[queue]}};
+      {item[display_name].str(), item.id.str(), item[document_id].str(),
+       item[document_table].str(), item[queue].str()}};
   tx.put(std::move(item));
   return accepted;
 }

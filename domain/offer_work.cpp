@@ -43,7 +43,7 @@ Outcome<OfferAccepted> offer_work(Transaction& tx, SysIdGenerator& ids, const Ca
   } else if (item[state] == work_item_state::accepted) {
     return fail(errc::conflict, "Work Item accepted can not be assigned");
   } else if (item[state] == work_item_state::pending_accept && item[assigned_to] != a.agent.str()) {
-    return fail(errc::conflict, "Work Item is already assigned to " + item[assigned_to]);
+    return fail(errc::conflict, "Work Item is already assigned to " + item[assigned_to].str());
   } else if (item[state] == work_item_state::queued) {
     item[offer_count] = std::to_string(parse_integer(item[offer_count]).value_or(0) + 1);
   }
@@ -55,8 +55,8 @@ Outcome<OfferAccepted> offer_work(Transaction& tx, SysIdGenerator& ids, const Ca
   offer_to(item, a, tx);
 
   OfferAccepted accepted{std::string(kAssignmentRequested),
-                         {item[display_name], item.id.str(), item[document_id],
-                          item[document_table], *request.queue_id}};
+                         {item[display_name].str(), item.id.str(), item[document_id].str(),
+                          item[document_table].str(), *request.queue_id}};
   tx.put(std::move(item));
   return accepted;
 }

@@ -1,9 +1,7 @@
 // A record: one row of a table, its values aligned to the table's field list.
 #pragma once
 
-#include <string>
-#include <vector>
-
+#include "domain/packed_values.hpp"
 #include "domain/sys_id.hpp"
 #include "domain/table_schema.hpp"
 
@@ -12,17 +10,20 @@ namespace awa::domain {
 struct Record {
   Table table{};
   SysId id;
-  std::vector<std::string> values;
+  PackedValues values;
 
-  const std::string& operator[](std::size_t field) const { return values[field]; }
-  std::string& operator[](std::size_t field) { return values[field]; }
+  std::string_view operator[](std::size_t field) const { return values[field]; }
+  PackedValues::Ref operator[](std::size_t field) { return values[field]; }
   bool is_true(std::size_t field) const { return values[field] == "true"; }
 };
+
+// Every field of `table` at its default (computed once per table).
+const PackedValues& default_values(Table table);
 
 // A new record of `table` with every field at its default.
 inline Record blank_record(Table table, SysId id) {
   Record r{table, id, {}};
-  for (const auto& field : spec_of(table).fields) r.values.emplace_back(field.default_value);
+  r.values = default_values(table);
   return r;
 }
 

@@ -20,7 +20,7 @@ std::unordered_map<SysId, SysId>& index_for(const Record& item,
 // The agent whose workload the work item counts in, if any.
 std::optional<SysId> working_agent(const Record& item) {
   if (!item.is_true(work_item_field::active)) return std::nullopt;
-  const std::string& state = item[work_item_field::state];
+  const std::string_view state = item[work_item_field::state];
   if (state != "pending_accept" && state != "accepted") return std::nullopt;
   return SysId::parse(item[work_item_field::assigned_to]);
 }
@@ -81,7 +81,7 @@ void State::apply(const RecordChange& change, bool forward) {
 const Record* State::find_unique(Table table, std::size_t field, std::string_view value) const {
   const auto by_field = unique_.find({table, field});
   if (by_field == unique_.end()) return nullptr;
-  const auto it = by_field->second.find(std::string(value));
+  const auto it = by_field->second.find(value);
   return it == by_field->second.end() ? nullptr : find(table, it->second);
 }
 
@@ -138,7 +138,9 @@ void State::unindex(const Record& record) {
 void State::reindex(const Record& record) {
   const auto& fields = spec_of(record.table).fields;
   for (std::size_t f = 0; f < fields.size(); ++f) {
-    if (fields[f].unique && !record[f].empty()) unique_[{record.table, f}][record[f]] = record.id;
+    if (fields[f].unique && !record[f].empty()) {
+      unique_[{record.table, f}].insert_or_assign(std::string(record[f]), record.id);
+    }
   }
   switch (record.table) {
     case Table::awa_work_item:

@@ -50,7 +50,13 @@ private:
 
   std::array<Rows, kTableCount> tables_;
   // (table, field) -> value -> record, for fields declared unique.
-  std::map<std::pair<Table, std::size_t>, std::unordered_map<std::string, SysId>> unique_;
+  // Hashes strings and string_views alike, so lookups by a record's value do not copy it.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  using UniqueIndex = std::unordered_map<std::string, SysId, TextHash, std::equal_to<>>;
+  std::map<std::pair<Table, std::size_t>, UniqueIndex> unique_;
   std::unordered_map<SysId, SysId> active_work_item_;  // document -> work item
   std::unordered_map<SysId, SysId> open_consult_;      // document -> consult work item
   std::unordered_map<SysId, std::uint32_t> workload_;  // agent -> offered or accepted items

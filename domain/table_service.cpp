@@ -127,7 +127,7 @@ std::optional<Failure> assign(const Transaction& tx, Record& record, const Field
     const Record* holder = tx.state().find_unique(record.table, f, record[f]);
     if (holder != nullptr && holder->id != record.id) {
       return fail(errc::conflict, "Duplicate value for unique field " +
-                                      std::string(spec.fields[f].name) + ": " + record[f]);
+                                      std::string(spec.fields[f].name) + ": " + record[f].str());
     }
   }
   if (!spec.required_field.empty()) {

@@ -5,25 +5,6 @@ namespace {
 
 constexpr char kFormat = 1;
 
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-std::optional<std::uint64_t> get_varint(std::string_view& in) {
-  std::uint64_t v = 0;
-  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    v |= std::uint64_t{byte & 0x7fu} << shift;
-    if ((byte & 0x80) == 0) return v;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string encode_key(domain::Table table, const domain::SysId& id) {
@@ -35,12 +16,10 @@ std::string encode_key(domain::Table table, const domain::SysId& id) {
 
 std::string encode_value(const domain::Record& record) {
   std::string out;
+  const auto packed = record.values.packed();
+  out.reserve(packed.size() + 1);
   out.push_back(kFormat);
-  put_varint(out, record.values.size());
-  for (const auto& v : record.values) {
-    put_varint(out, v.size());
-    out.append(v);
-  }
+  out.append(packed);
   return out;
 }
 
@@ -51,20 +30,19 @@ std::optional<domain::Record> decode(std::string_view key, std::string_view valu
   std::array<std::uint8_t, 16> bytes{};
   for (std::size_t i = 0; i < 16; ++i) bytes[i] = static_cast<std::uint8_t>(key[i + 1]);
   const auto table = static_cast<domain::Table>(key[0]);
-  // Start from defaults, so a record written before a field was added reads with its default.
-  domain::Record record = domain::blank_record(table, domain::SysId::from_bytes(bytes));
-
   if (value.empty() || value.front() != kFormat) return std::nullopt;
   value.remove_prefix(1);
-  const auto count = get_varint(value);
-  if (!count) return std::nullopt;
-  for (std::uint64_t i = 0; i < *count; ++i) {
-    const auto length = get_varint(value);
-    if (!length || *length > value.size()) return std::nullopt;
-    if (i < record.values.size()) record.values[i].assign(value.substr(0, *length));
-    value.remove_prefix(*length);
+  auto values = domain::PackedValues::unpack(value);
+  if (!values) return std::nullopt;
+  domain::Record record{table, domain::SysId::from_bytes(bytes), std::move(*values)};
+  // A record written before a field was added reads with that field's default; one written by
+  // a newer version with more fields keeps the fields this version knows.
+  const auto& defaults = domain::default_values(table);
+  if (record.values.size() != defaults.size()) {
+    const auto stored = record.values.size();
+    record.values.resize(defaults.size());
+    for (auto i = stored; i < defaults.size(); ++i) record.values[i] = defaults[i];
   }
-  if (!value.empty()) return std::nullopt;
   return record;
 }
 

@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
   std::vector<std::string> undone;
   CommitQueue queue(log, true, state_mutex, [&](std::span<const ChangeSet> newest_first) {
     for (const auto& set : newest_first)
-      undone.push_back(set.front().after->values[queue_field::name]);
+      undone.emplace_back(set.front().after->values[queue_field::name]);
   });
   std::vector<std::promise<std::error_code>> done(3);
   for (int i = 0; i < 3; ++i) {

@@ -20,9 +20,9 @@ namespace {
 
 const std::vector<std::string> kAgents = {demo::alice, demo::bob, demo::carol};
 
-std::map<std::pair<domain::Table, domain::SysId>, std::vector<std::string>> snapshot(
+std::map<std::pair<domain::Table, domain::SysId>, domain::PackedValues> snapshot(
     domain::DurableLog& log) {
-  std::map<std::pair<domain::Table, domain::SysId>, std::vector<std::string>> out;
+  std::map<std::pair<domain::Table, domain::SysId>, domain::PackedValues> out;
   BOOST_REQUIRE(!log.load([&](domain::Record&& r) { out[{r.table, r.id}] = r.values; }));
   return out;
 }
@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(concurrent_lifecycles_keep_every_invariant) {
                 integration, {"awa_work_item", "document_id=" + document + "^active=true"});
             if (!items.outcome.ok() || items.outcome->empty()) break;
             const auto& item = items.outcome->front();
-            domain::InboxActionRequest request{item[domain::work_item_field::assigned_to],
+            domain::InboxActionRequest request{std::string(item[domain::work_item_field::assigned_to]),
                                                item.id.str(),
                                                std::string("b2f8942787851210be070d48dabb35fd")};
             if (random() % 2 == 0) {

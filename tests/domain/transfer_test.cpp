@@ -39,8 +39,8 @@ struct TransferFixture : LifecycleFixture {
     return id;
   }
 
-  std::vector<std::vector<std::string>> work_items() {
-    std::vector<std::vector<std::string>> rows;
+  std::vector<domain::PackedValues> work_items() {
+    std::vector<domain::PackedValues> rows;
     const auto listed = instance.list(integration, {"awa_work_item"});
     for (const auto& r : listed.outcome.value()) {
       rows.push_back(r.values);
@@ -54,7 +54,7 @@ struct TransferFixture : LifecycleFixture {
 
   // Checks the refusal and that the work items are as they were.
   void expect_refused(const domain::Answer<domain::OfferAccepted>& answer,
-                      const std::vector<std::vector<std::string>>& before, errc kind,
+                      const std::vector<domain::PackedValues>& before, errc kind,
                       const std::string& message) {
     expect_failure(answer.outcome, kind, message);
     BOOST_TEST(work_items() == before);
@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(the_source_queue_makes_a_work_item_when_there_is_none) {
   BOOST_REQUIRE(moved.ok());
   const auto to = item(moved->work_item.sys_id);
   BOOST_TEST(to[assigned_to] == demo::bob);
-  const auto from = item(to[previous_work_item]);
+  const auto from = item(std::string(to[previous_work_item]));
   BOOST_TEST(from[queue] == demo::queue);
   BOOST_TEST(from[item_state] == "cancelled");
   BOOST_TEST(from[active] == "false");

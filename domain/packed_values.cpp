@@ -1,0 +1,138 @@
+#include "domain/packed_values.hpp"
+
+#include <cstring>
+#include <ostream>
+#include <stdexcept>
+
+namespace awa::domain {
+namespace {
+
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+std::optional<std::uint64_t> get_varint(std::string_view& in) {
+  std::uint64_t v = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    v |= std::uint64_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80) == 0) return v;
+  }
+  return std::nullopt;
+}
+
+// Reads a varint known to be well formed (the buffer was checked when it was built).
+std::uint64_t read_varint(std::string_view& in) { return *get_varint(in); }
+
+}  // namespace
+
+PackedValues::PackedValues(std::initializer_list<std::string_view> values) {
+  std::string packed;
+  put_varint(packed, values.size());
+  for (const auto value : values) {
+    put_varint(packed, value.size());
+    packed.append(value);
+  }
+  assign(packed);
+}
+
+PackedValues::PackedValues(const PackedValues& other) { assign(other.packed()); }
+
+PackedValues& PackedValues::operator=(const PackedValues& other) {
+  if (this != &other) assign(other.packed());
+  return *this;
+}
+
+void PackedValues::assign(std::string_view packed) {
+  if (packed.size() > UINT32_MAX) throw std::length_error("record too large");
+  if (packed.size() == size_ && data_) {
+    std::memcpy(data_.get(), packed.data(), packed.size());
+    return;
+  }
+  data_ = packed.empty() ? nullptr : std::make_unique_for_overwrite<char[]>(packed.size());
+  if (!packed.empty()) std::memcpy(data_.get(), packed.data(), packed.size());
+  size_ = static_cast<std::uint32_t>(packed.size());
+}
+
+std::optional<PackedValues> PackedValues::unpack(std::string_view packed) {
+  std::string_view rest = packed;
+  const auto count = get_varint(rest);
+  if (!count) return std::nullopt;
+  for (std::uint64_t i = 0; i < *count; ++i) {
+    const auto length = get_varint(rest);
+    if (!length || *length > rest.size()) return std::nullopt;
+    rest.remove_prefix(*length);
+  }
+  if (!rest.empty() || packed.size() > UINT32_MAX) return std::nullopt;
+  PackedValues values;
+  values.assign(packed);
+  return values;
+}
+
+std::size_t PackedValues::size() const {
+  std::string_view in = packed();
+  return in.empty() ? 0 : read_varint(in);
+}
+
+std::string_view PackedValues::at(std::size_t field) const {
+  std::string_view in = packed();
+  if (in.empty() || field >= read_varint(in)) throw std::out_of_range("no such field");
+  for (std::size_t i = 0;; ++i) {
+    const auto length = read_varint(in);
+    if (i == field) return in.substr(0, length);
+    in.remove_prefix(length);
+  }
+}
+
+void PackedValues::set(std::size_t field, std::string_view value) {
+  std::string_view in = packed();
+  const std::size_t count = in.empty() ? 0 : read_varint(in);
+  if (field >= count) throw std::out_of_range("no such field");
+  std::string out;
+  out.reserve(size_ + value.size() + 10);
+  put_varint(out, count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto length = read_varint(in);
+    put_varint(out, i == field ? value.size() : length);
+    out.append(i == field ? value : in.substr(0, length));
+    in.remove_prefix(length);
+  }
+  assign(out);
+}
+
+void PackedValues::resize(std::size_t count) {
+  std::string_view in = packed();
+  const std::size_t old_count = in.empty() ? 0 : read_varint(in);
+  std::string out;
+  put_varint(out, count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto length = i < old_count ? read_varint(in) : 0;
+    put_varint(out, length);
+    out.append(in.substr(0, length));
+    in.remove_prefix(length);
+  }
+  assign(out);
+}
+
+void PackedValues::push_back(std::string_view value) {
+  const std::size_t count = size();
+  resize(count + 1);
+  set(count, value);
+}
+
+std::ostream& operator<<(std::ostream& out, const PackedValues::Ref& ref) {
+  return out << std::string_view(ref);
+}
+
+std::ostream& operator<<(std::ostream& out, const PackedValues& values) {
+  out << '[';
+  for (std::size_t i = 0; i < values.size(); ++i) out << (i ? ", \"" : "\"") << values[i] << '"';
+  return out << ']';
+}
+
+}  // namespace awa::domain

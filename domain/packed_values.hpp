@@ -1,0 +1,75 @@
+// A record's values packed into one allocation: a varint count, then each value as a varint
+// length and its bytes. One allocation per record instead of one std::string (32 bytes plus a
+// heap block for anything over 15 characters) per field, and the packed form is what RocksDB
+// stores, so loading a record is one copy.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace awa::domain {
+
+class PackedValues {
+public:
+  PackedValues() = default;
+  PackedValues(std::initializer_list<std::string_view> values);
+  PackedValues(const PackedValues& other);
+  PackedValues(PackedValues&&) noexcept = default;
+  PackedValues& operator=(const PackedValues& other);
+  PackedValues& operator=(PackedValues&&) noexcept = default;
+
+  // The values in `packed` (the form `packed()` returns), or nothing if it is malformed.
+  static std::optional<PackedValues> unpack(std::string_view packed);
+  std::string_view packed() const { return {data_.get(), size_}; }
+
+  std::size_t size() const;
+  std::string_view at(std::size_t field) const;
+  void set(std::size_t field, std::string_view value);
+  // Appends empty values or drops trailing ones.
+  void resize(std::size_t count);
+  void push_back(std::string_view value);
+
+  // Lets `values[i] = "x"` and `values[i] == "x"` read as they would on strings.
+  class Ref {
+  public:
+    Ref(PackedValues& values, std::size_t field) : values_(values), field_(field) {}
+    Ref(const Ref&) = default;
+    Ref& operator=(std::string_view value) {
+      values_.set(field_, value);
+      return *this;
+    }
+    Ref& operator=(const Ref& other) { return *this = std::string_view(other); }
+    operator std::string_view() const { return values_.at(field_); }
+    std::string str() const { return std::string(values_.at(field_)); }
+    bool empty() const { return values_.at(field_).empty(); }
+    void clear() { values_.set(field_, {}); }
+    friend bool operator==(const Ref& a, std::string_view b) { return std::string_view(a) == b; }
+    friend std::ostream& operator<<(std::ostream& out, const Ref& ref);
+
+  private:
+    PackedValues& values_;
+    std::size_t field_;
+  };
+  Ref operator[](std::size_t field) { return {*this, field}; }
+  std::string_view operator[](std::size_t field) const { return at(field); }
+
+  friend bool operator==(const PackedValues& a, const PackedValues& b) {
+    return a.packed() == b.packed();
+  }
+
+private:
+  void assign(std::string_view packed);
+
+  std::unique_ptr<char[]> data_;
+  std::uint32_t size_ = 0;
+};
+
+// Prints the values as a list, for test failures and logs.
+std::ostream& operator<<(std::ostream& out, const PackedValues& values);
+
+}  // namespace awa::domain

@@ -1,0 +1,79 @@
+// A record's packed values: each field reads back what was set, whatever its length, and only
+// well-formed packed bytes are taken in.
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "domain/packed_values.hpp"
+
+using awa::domain::PackedValues;
+
+BOOST_AUTO_TEST_SUITE(packed_values)
+
+BOOST_AUTO_TEST_CASE(each_field_reads_back_what_was_set) {
+  PackedValues values{"a", "", "ccc"};
+  BOOST_TEST(values.size() == 3u);
+  BOOST_TEST(values[0] == "a");
+  BOOST_TEST(values[1] == "");
+  BOOST_TEST(values[2] == "ccc");
+
+  const std::string long_text(70000, 'x');  // three-byte length
+  values[1] = long_text;
+  values[0] = "";
+  BOOST_TEST(values[1] == long_text);
+  BOOST_TEST(values[0] == "");
+  BOOST_TEST(values[2] == "ccc");
+  values[1] = "b";
+  BOOST_TEST(values[1] == "b");
+  BOOST_TEST(values.packed().size() == 1u + 1 + 2 + 4);
+}
+
+BOOST_AUTO_TEST_CASE(a_field_can_be_set_from_another_field_of_the_same_values) {
+  PackedValues values{"first", "second"};
+  values[0] = values[1];
+  BOOST_TEST(values[0] == "second");
+  BOOST_TEST(values[1] == "second");
+}
+
+BOOST_AUTO_TEST_CASE(copies_are_independent_and_compare_by_content) {
+  PackedValues a{"x", "y"};
+  PackedValues b = a;
+  BOOST_TEST(a == b);
+  b[1] = "z";
+  BOOST_TEST(a[1] == "y");
+  BOOST_TEST(!(a == b));
+  PackedValues moved = std::move(b);
+  BOOST_TEST(moved[1] == "z");
+}
+
+BOOST_AUTO_TEST_CASE(resize_keeps_the_values_that_remain) {
+  PackedValues values{"a", "b", "c"};
+  values.resize(2);
+  BOOST_TEST(values.size() == 2u);
+  BOOST_TEST(values[1] == "b");
+  values.resize(4);
+  BOOST_TEST(values[1] == "b");
+  BOOST_TEST(values[3] == "");
+  values.push_back("e");
+  BOOST_TEST(values.size() == 5u);
+  BOOST_TEST(values[4] == "e");
+  BOOST_CHECK_THROW(values.at(5), std::out_of_range);
+  BOOST_CHECK_THROW(values.set(5, "x"), std::out_of_range);
+}
+
+BOOST_AUTO_TEST_CASE(unpack_takes_only_well_formed_bytes) {
+  const PackedValues values{"alpha", std::string(200, 'b')};
+  const auto copy = PackedValues::unpack(values.packed());
+  BOOST_REQUIRE(copy);
+  BOOST_TEST(*copy == values);
+
+  const std::string packed(values.packed());
+  BOOST_TEST(!PackedValues::unpack(""));
+  BOOST_TEST(!PackedValues::unpack(packed.substr(0, packed.size() - 1)));  // cut short
+  BOOST_TEST(!PackedValues::unpack(packed + "x"));                          // trailing bytes
+  BOOST_TEST(!PackedValues::unpack("\x02\x05" "abc"));                      // length past end
+  BOOST_TEST(!PackedValues::unpack("\x80\x80\x80"));                        // varint never ends
+  BOOST_TEST(PackedValues::unpack(std::string(1, '\0'))->size() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
