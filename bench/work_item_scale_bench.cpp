@@ -2,7 +2,11 @@
 // with a countdown, so N pending timers) through the domain, reports the resident memory per
 // work item, then restarts on the same data directory and reports how long rebuilding the state
 // and re-arming every timer takes. Reference in the same run: the process's RSS before loading.
-// Usage: work_item_scale_bench [work_items=1000000] [data_dir=/tmp/awa-scale-bench]
+// Usage: work_item_scale_bench [work_items=1000000] [data_dir=/tmp/awa-scale-bench] [mode]
+// mode `keep` leaves the data directory in place; `restart` only restarts on a kept one (for
+// profiling the load path on its own).
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -39,14 +43,16 @@ double seconds_since(Clock::time_point start) {
 int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   const std::filesystem::path dir = argc > 2 ? argv[2] : "/tmp/awa-scale-bench";
-  std::filesystem::remove_all(dir);
+  const std::string mode = argc > 3 ? argv[3] : "";
+  const bool restart_only = mode == "restart";
+  if (!restart_only) std::filesystem::remove_all(dir);
   server::SodiumPasswordHasher hasher;
   domain::SystemClock clock;
   const domain::Caller admin{domain::SysId{}, domain::Roles::parse("admin")};
   const std::string agent = "0d584509c323120095ccd02422d3ae5b";  // the demo's Available agent
 
   double baseline = 0, loaded = 0, load_seconds = 0;
-  {
+  if (!restart_only) {
     persistence::RocksdbLog log({dir});
     domain::Instance instance(clock, log, hasher, false);
     if (instance.load() || instance.initialize({"admin", true})) return 1;
@@ -87,10 +93,14 @@ int main(int argc, char** argv) {
   domain::Instance instance(clock, log, hasher, false);
   if (instance.load()) return 1;
   const double restart = seconds_since(start);
-  std::printf("  restart: state rebuilt and %zu timers re-armed in %.2f s; RSS %.1f MiB\n",
-              instance.pending_timeouts(), restart, rss_mib());
+  const auto heap = mallinfo2();
+  std::printf(
+      "  restart: state rebuilt and %zu timers re-armed in %.2f s; RSS %.1f MiB, of which heap in "
+      "use %.1f MiB, mapped blocks %.1f MiB\n",
+      instance.pending_timeouts(), restart, rss_mib(), heap.uordblks / 1048576.0,
+      heap.hblkhd / 1048576.0);
   instance.stop();
   log.close();
-  std::filesystem::remove_all(dir);
+  if (mode.empty()) std::filesystem::remove_all(dir);
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "domain/inbox_actions.hpp"
 #include "domain/offer_request.hpp"
 #include "domain/state.hpp"
+#include "domain/sys_id_map.hpp"
 #include "domain/table_service.hpp"
 #include "domain/timer_wheel.hpp"
 
@@ -129,7 +130,7 @@ private:
   State state_;
   SysIdGenerator ids_;
   TimerWheel timeouts_;
-  std::unordered_map<SysId, TimerWheel::Handle> timer_of_;  // work item -> its timer
+  SysIdMap<TimerWheel::Handle> timer_of_;  // work item -> its timer
   TimeoutListener* listener_ = nullptr;
   CommitQueue commits_;
 };

@@ -11,9 +11,9 @@ bool is_open_consult(const Record& item) {
 }
 
 // The document index an active work item belongs in: the open consult, or the work item.
-std::unordered_map<SysId, SysId>& index_for(const Record& item,
-                                            std::unordered_map<SysId, SysId>& active,
-                                            std::unordered_map<SysId, SysId>& consults) {
+SysIdMap<SysId>& index_for(const Record& item,
+                                            SysIdMap<SysId>& active,
+                                            SysIdMap<SysId>& consults) {
   return is_open_consult(item) ? consults : active;
 }
 
@@ -50,6 +50,12 @@ std::size_t State::size() const {
 
 void State::put(Record record) {
   auto& rows = tables_[index(record.table)];
+  // Loading from RocksDB puts records in id order: append at the end without a search.
+  if (rows.empty() || rows.rbegin()->first < record.id) {
+    const auto it = rows.emplace_hint(rows.end(), record.id, std::move(record));
+    reindex(it->second);
+    return;
+  }
   auto it = rows.find(record.id);
   if (it != rows.end()) {
     unindex(it->second);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "domain/change_set.hpp"
+#include "domain/sys_id_map.hpp"
 
 namespace awa::domain {
 
@@ -55,12 +56,12 @@ private:
     using is_transparent = void;
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
-  using UniqueIndex = std::unordered_map<std::string, SysId, TextHash, std::equal_to<>>;
+  using UniqueIndex = boost::unordered_flat_map<std::string, SysId, TextHash, std::equal_to<>>;
   std::map<std::pair<Table, std::size_t>, UniqueIndex> unique_;
-  std::unordered_map<SysId, SysId> active_work_item_;  // document -> work item
-  std::unordered_map<SysId, SysId> open_consult_;      // document -> consult work item
-  std::unordered_map<SysId, std::uint32_t> workload_;  // agent -> offered or accepted items
-  std::unordered_map<SysId, std::uint64_t> credential_versions_;
+  SysIdMap<SysId> active_work_item_;  // document -> work item
+  SysIdMap<SysId> open_consult_;      // document -> consult work item
+  SysIdMap<std::uint32_t> workload_;  // agent -> offered or accepted items
+  SysIdMap<std::uint64_t> credential_versions_;
   std::uint64_t credential_clock_ = 0;
   std::array<std::uint64_t, kTableCount> highest_number_{};
 };

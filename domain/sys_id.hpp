@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -25,9 +26,20 @@ public:
   bool empty() const { return *this == SysId{}; }
 
   friend bool operator==(const SysId&, const SysId&) = default;
-  friend auto operator<=>(const SysId&, const SysId&) = default;
+  // Byte order (the order RocksDB keeps records in), compared as two big-endian words rather
+  // than through memcmp: ordered maps of records compare ids on every step.
+  friend std::strong_ordering operator<=>(const SysId& a, const SysId& b) {
+    if (const auto c = a.word(0) <=> b.word(0); c != 0) return c;
+    return a.word(1) <=> b.word(1);
+  }
 
 private:
+  std::uint64_t word(int half) const {
+    std::uint64_t w = 0;
+    for (int i = 0; i < 8; ++i) w = (w << 8) | bytes_[half * 8 + i];
+    return w;
+  }
+
   std::array<std::uint8_t, 16> bytes_{};
 };
 
