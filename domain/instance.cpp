@@ -145,10 +145,16 @@ Answer<std::string> Instance::end_consult(const Caller& caller, const ConsultEnd
   return run([&](Transaction& tx) { return domain::end_consult(tx, caller, request); });
 }
 
-Answer<ExpiryRound> Instance::expire_due() {
+Answer<ExpiryRound> Instance::expire_due(std::size_t limit) {
   return run([&](Transaction& tx) -> Outcome<ExpiryRound> {
     std::vector<SysId> due;
-    timeouts_.advance(tx.now(), [&](const SysId& item, TimePoint) { due.push_back(item); });
+    timeouts_.advance(
+        tx.now(),
+        [&](const SysId& item, TimePoint deadline) {
+          due.push_back(item);
+          timeout_stats_.record(deadline, tx.now());
+        },
+        limit);
     ExpiryRound round{due.size(), 0};
     for (const SysId& item : due) {
       timer_of_.erase(item);  // fired: its handle is spent
@@ -166,6 +172,11 @@ std::optional<TimePoint> Instance::next_timeout() const {
 void Instance::set_timeout_listener(TimeoutListener* listener) {
   std::lock_guard lock(mutex_);
   listener_ = listener;
+}
+
+TimeoutStats Instance::timeout_stats() const {
+  std::lock_guard lock(mutex_);
+  return timeout_stats_;
 }
 
 std::size_t Instance::pending_timeouts() const {

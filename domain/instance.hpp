@@ -20,6 +20,7 @@
 #include "domain/state.hpp"
 #include "domain/sys_id_map.hpp"
 #include "domain/table_service.hpp"
+#include "domain/timeout_stats.hpp"
 #include "domain/timer_wheel.hpp"
 
 namespace awa::domain {
@@ -84,12 +85,14 @@ public:
 
   Answer<std::string> end_consult(const Caller& caller, const ConsultEndRequest& request);
 
-  // Expires every offer whose deadline has passed by the clock's now.
-  Answer<ExpiryRound> expire_due();
+  // Expires the offers whose deadline has passed by the clock's now, at most `limit` of them
+  // (the timeout driver takes them in bounded rounds, so requests interleave with a storm).
+  Answer<ExpiryRound> expire_due(std::size_t limit = SIZE_MAX);
   // When expire_due() next has work; empty when no offer is counting down.
   std::optional<TimePoint> next_timeout() const;
   void set_timeout_listener(TimeoutListener* listener);
   std::size_t pending_timeouts() const;
+  TimeoutStats timeout_stats() const;
   // What the contract forbids, found in the state (and timers out of step with it).
   std::vector<std::string> violations() const;
 
@@ -130,6 +133,7 @@ private:
   State state_;
   SysIdGenerator ids_;
   TimerWheel timeouts_;
+  TimeoutStats timeout_stats_;
   SysIdMap<TimerWheel::Handle> timer_of_;  // work item -> its timer
   TimeoutListener* listener_ = nullptr;
   CommitQueue commits_;

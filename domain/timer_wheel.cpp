@@ -47,10 +47,13 @@ bool TimerWheel::cancel(Handle handle) {
   return true;
 }
 
-void TimerWheel::advance(TimePoint now, const std::function<void(const SysId&, TimePoint)>& fire) {
+std::size_t TimerWheel::advance(TimePoint now,
+                                const std::function<void(const SysId&, TimePoint)>& fire,
+                                std::size_t limit) {
   const std::int64_t now_ms = now.time_since_epoch().count();
   const std::int64_t now_tick = tick_of(now_ms);
-  if (now_tick < cursor_) return;
+  if (now_tick < cursor_) return 0;
+  std::size_t fired = 0;
   const auto slots = static_cast<std::int64_t>(heads_.size());
   // After a long pause every slot is due once; one revolution covers them all.
   const std::int64_t first = std::max(cursor_, now_tick - slots + 1);
@@ -60,6 +63,11 @@ void TimerWheel::advance(TimePoint now, const std::function<void(const SysId&, T
     while (index != kNone) {
       const std::uint32_t next = nodes_[index].next;
       if (nodes_[index].deadline_ms <= now_ms) {
+        if (fired == limit) {
+          cursor_ = tick;  // the slots before this one are done; resume here
+          return fired;
+        }
+        ++fired;
         const SysId key = nodes_[index].key;
         const TimePoint deadline{Milliseconds{nodes_[index].deadline_ms}};
         unlink(index);
@@ -71,6 +79,7 @@ void TimerWheel::advance(TimePoint now, const std::function<void(const SysId&, T
   }
   // The current tick's slot may hold timers due later within this tick: revisit it next time.
   cursor_ = now_tick;
+  return fired;
 }
 
 std::optional<TimePoint> TimerWheel::next_wakeup() const {

@@ -28,10 +28,12 @@ public:
   // False when the timer already fired or was cancelled.
   bool cancel(Handle handle);
 
-  // Fires (and removes) every timer whose deadline is at or before `now`. `fire` must not arm
-  // or cancel timers (collect the keys and act after).
-  void advance(TimePoint now,
-               const std::function<void(const SysId& key, TimePoint deadline)>& fire);
+  // Fires (and removes) the timers whose deadline is at or before `now`, at most `limit` of them
+  // (the rest stay due for the next call; returns how many fired). `fire` must not arm or cancel
+  // timers (collect the keys and act after).
+  std::size_t advance(TimePoint now,
+                      const std::function<void(const SysId& key, TimePoint deadline)>& fire,
+                      std::size_t limit = SIZE_MAX);
 
   // When advance() may next have something to fire: never later than the earliest deadline, and
   // never in the past unless a timer is due. Empty when nothing is armed.

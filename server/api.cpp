@@ -276,6 +276,17 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
                : answer(instance_.presence_states(caller, path[2]), 200, message::presence_states);
   }
 
+  // GET awa-server/stats: this server's own figures (timer punctuality, group commit), admin only.
+  if (is(path, {"awa-server", "stats"})) {
+    if (method != "GET") return respond(method_not_allowed("GET", out));
+    if (!caller.roles.has(domain::Role::admin)) {
+      return respond(error_response(403, "User Not Authorized", "Requires the admin role", out));
+    }
+    const message::ServerStats stats{instance_.record_count(), instance_.pending_timeouts(),
+                                     instance_.timeout_stats(), instance_.commit_stats()};
+    return respond(render(200, message::server_stats(stats), out));
+  }
+
   // GET/PUT awa/agents/{user_id}
   if (is(path, {"awa", "agents", ""})) {
     if (method == "GET") return answer(instance_.agent(caller, path[2]), 200, message::agent);

@@ -191,6 +191,24 @@ Outcome<domain::ConsultEndRequest> decode_consult_end(const bj::object& body) {
   return request;
 }
 
+bj::value server_stats(const ServerStats& stats) {
+  const auto& t = stats.timeouts;
+  bj::object timeouts{{"pending", stats.pending_timeouts},
+                      {"fired", t.fired()},
+                      {"peak_due_in_one_second", t.peak_due_in_one_second()},
+                      {"lateness_ms",
+                       {{"p50", t.lateness_percentile_ms(0.5)},
+                        {"p99", t.lateness_percentile_ms(0.99)},
+                        {"p999", t.lateness_percentile_ms(0.999)},
+                        {"max", t.max_lateness_ms()}}}};
+  bj::object commits{{"writes", stats.commits.writes},
+                     {"change_sets", stats.commits.change_sets}};
+  bj::object o{{"records", stats.records},
+               {"timeouts", std::move(timeouts)},
+               {"commits", std::move(commits)}};
+  return result(std::move(o));
+}
+
 bj::value consult_ended() {
   bj::object o;
   put_string(o, "message", domain::kConsultEnded);

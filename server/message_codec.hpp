@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "domain/agent_presence.hpp"
+#include "domain/commit_queue.hpp"
 #include "domain/consult.hpp"
 #include "domain/errc.hpp"
 #include "domain/inbox_actions.hpp"
 #include "domain/offer_request.hpp"
 #include "domain/record.hpp"
 #include "domain/table_service.hpp"
+#include "domain/timeout_stats.hpp"
 
 namespace awa::server::message {
 
@@ -49,5 +51,14 @@ boost::json::value record(const domain::Record& record,
 boost::json::value records(const std::vector<domain::Record>& records,
                            const std::vector<std::string>* fields = nullptr);
 boost::json::value agent(const domain::AgentView& view);
+
+// GET /api/now/awa-server/stats (this server's own, not the platform's).
+struct ServerStats {
+  std::size_t records = 0;
+  std::size_t pending_timeouts = 0;
+  domain::TimeoutStats timeouts;
+  domain::CommitQueue::Stats commits;
+};
+boost::json::value server_stats(const ServerStats& stats);
 
 }  // namespace awa::server::message

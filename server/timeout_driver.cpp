@@ -49,7 +49,10 @@ void TimeoutDriver::run() {
       }
       if (stopping_) return;
     }
-    const auto round = instance_.expire_due();
+    // Bounded rounds: between them requests take the instance lock, so a storm of timeouts
+    // delays an offer by one round at most; a round that left timers due comes back at once.
+    constexpr std::size_t kRound = 256;
+    const auto round = instance_.expire_due(kRound);
     if (round.outcome.ok() && round.outcome->expired > 0 && log::enabled(LogLevel::debug)) {
       log::debug("expired " + std::to_string(round.outcome->expired) + " offers");
     }

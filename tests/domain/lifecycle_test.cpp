@@ -49,6 +49,26 @@ BOOST_AUTO_TEST_CASE(a_countdown_runs_out_at_its_deadline_once) {
   BOOST_TEST(instance.pending_timeouts() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(due_offers_expire_in_bounded_rounds_and_their_lateness_is_counted) {
+  offer(demo::alice, "1", {}, std::nullopt, demo::interaction);
+  offer(demo::bob, "2", {}, std::nullopt, demo::interaction2);
+  clock.advance(2030ms);  // the first is 1030 ms late, the second 30 ms
+  auto first = durable(instance.expire_due(1)).value();
+  BOOST_TEST(first.fired == 1u);
+  BOOST_TEST(first.expired == 1u);
+  BOOST_TEST(instance.pending_timeouts() == 1u);
+  BOOST_TEST((instance.next_timeout().value() <= clock.now()));  // the rest is due at once
+  BOOST_TEST(durable(instance.expire_due(1)).value().expired == 1u);
+  BOOST_TEST(durable(instance.expire_due(1)).value().fired == 0u);
+
+  const auto stats = instance.timeout_stats();
+  BOOST_TEST(stats.fired() == 2u);
+  BOOST_TEST(stats.lateness_percentile_ms(0.5) == 30);
+  BOOST_TEST(stats.max_lateness_ms() == 1030);
+  BOOST_TEST(stats.lateness_percentile_ms(1.0) == 1030);  // beyond the exact range: the maximum
+  BOOST_TEST(stats.peak_due_in_one_second() == 1u);        // deadlines a second apart
+}
+
 BOOST_AUTO_TEST_CASE(without_after_timeout_presence_presence_stays) {
   const std::string id = offer(demo::alice, "5", std::nullopt, std::nullopt);
   clock.advance(5s);

@@ -61,6 +61,24 @@ BOOST_AUTO_TEST_CASE(within_one_tick_only_the_due_ones_fire) {
   BOOST_TEST(fired.timers.size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_limited_advance_leaves_the_rest_due_for_the_next) {
+  TimerWheel wheel(kStart);
+  for (int i = 0; i < 5; ++i) wheel.arm(kStart + std::chrono::milliseconds(10 * i), key(i));
+  wheel.arm(kStart + 90ms, key(9));  // later than now: never part of the batches
+  Fired fired;
+  BOOST_TEST(wheel.advance(kStart + 50ms, fired.sink(), 2) == 2u);
+  BOOST_TEST(fired.timers.size() == 2u);
+  const auto wake = wheel.next_wakeup();
+  BOOST_REQUIRE(wake);
+  BOOST_TEST((*wake <= kStart + 50ms));  // the rest are due now
+  BOOST_TEST(wheel.advance(kStart + 50ms, fired.sink(), 2) == 2u);
+  BOOST_TEST(wheel.advance(kStart + 50ms, fired.sink(), 2) == 1u);
+  BOOST_TEST(wheel.advance(kStart + 50ms, fired.sink(), 2) == 0u);
+  BOOST_REQUIRE(fired.timers.size() == 5u);
+  for (int i = 0; i < 5; ++i) BOOST_TEST(fired.timers[i].first == key(i));  // in deadline order
+  BOOST_TEST(wheel.size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(cancelled_timers_do_not_fire_and_stale_handles_are_harmless) {
   TimerWheel wheel(kStart);
   const auto a = wheel.arm(kStart + 100ms, key(1));

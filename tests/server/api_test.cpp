@@ -103,6 +103,21 @@ BOOST_AUTO_TEST_CASE(offer_work_answers_as_the_vendor_shows) {
   BOOST_TEST(result.at("work_item").at("sys_id").as_string().size() == 32u);
 }
 
+BOOST_AUTO_TEST_CASE(server_stats_are_for_admins) {
+  BOOST_TEST(as_integration("POST", offer_path(), offer_body()).status == 200u);
+  const auto refused = as_integration("GET", "/api/now/awa-server/stats");
+  BOOST_TEST(refused.status == 403u);
+  BOOST_TEST(parse(refused).at("error").at("message").as_string() == "User Not Authorized");
+  const auto r = call("GET", "/api/now/awa-server/stats");
+  BOOST_TEST(r.status == 200u);
+  const auto result = parse(r).at("result");
+  BOOST_TEST(result.at("timeouts").at("pending").as_int64() == 1);
+  BOOST_TEST(result.at("timeouts").at("fired").as_int64() == 0);
+  BOOST_TEST(result.at("records").as_int64() > 0);
+  BOOST_TEST(result.at("commits").at("change_sets").as_int64() >= 1);
+  BOOST_TEST(call("POST", "/api/now/awa-server/stats").status == 405u);
+}
+
 BOOST_AUTO_TEST_CASE(offer_work_refusals_use_the_result_envelope_and_status) {
   struct Case {
     std::string auth, path, body;
