@@ -17,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -49,6 +50,7 @@ struct Options {
   std::uint64_t requests = 0;  // 0: run for the duration
   unsigned agents = 50;
   unsigned documents = 5000;
+  double storm_window = 8;  // seconds; timeout-storm
   unsigned threads = 1;
   int server_pid = 0;
   std::string json_file;
@@ -128,11 +130,29 @@ Fixture set_up(const Options& o, const std::string& auth, const std::string& run
                 R"({"presence": {"sys_id": ")" + std::string(kAvailable) + R"("}})");
     f.agents.push_back(agent);
   }
-  for (unsigned i = 0; i < o.documents; ++i) {
-    f.documents.push_back(
-        id_of(client.call(http::verb::post, "/api/now/table/interaction",
-                          R"({"short_description": "bench )" + run_id + R"("})")));
+  // Documents over several connections: a storm needs a hundred thousand of them.
+  constexpr unsigned kSetupConnections = 8;
+  f.documents.resize(o.documents);
+  std::vector<std::thread> makers;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  for (unsigned c = 0; c < kSetupConnections; ++c) {
+    makers.emplace_back([&, c] {
+      try {
+        SetupClient maker(o, auth);
+        for (unsigned i = c; i < o.documents; i += kSetupConnections) {
+          f.documents[i] =
+              id_of(maker.call(http::verb::post, "/api/now/table/interaction",
+                               R"({"short_description": "bench )" + run_id + R"("})"));
+        }
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        failure = std::current_exception();
+      }
+    });
   }
+  for (auto& m : makers) m.join();
+  if (failure) std::rethrow_exception(failure);
   return f;
 }
 
@@ -173,6 +193,7 @@ struct RunContext {
   const Fixture& fixture;
   const std::string auth;
   SendSchedule schedule;
+  Clock::time_point start;
   Clock::time_point deadline;
   Totals& totals;
 };
@@ -255,9 +276,15 @@ private:
       case Step::offer_short_timeout:
         next_agent_ = own_agent;
         request_.target(offer_path);
-        request_.body() = R"({"queue_id": ")" + f.queue + R"(", "assignment": {"agent_sys_id": ")" +
-                          f.agents[own_agent] + R"(", "timeout": )" +
-                          (step_ == Step::offer ? "30" : "1") + "}}";
+        request_.body() =
+            R"({"queue_id": ")" + f.queue + R"(", "assignment": {"agent_sys_id": ")" +
+            f.agents[own_agent] + R"(", "timeout": )" +
+            (step_ == Step::offer ? std::string("30")
+                                  : std::to_string(storm_timeout_seconds(
+                                        std::chrono::duration<double>(Clock::now() - run_.start)
+                                            .count(),
+                                        run_.options.storm_window))) +
+            "}}";
         break;
       case Step::accept:
       case Step::reject:
@@ -385,6 +412,8 @@ int main(int argc, char** argv) {
       "stop after this many requests instead (0: use --duration)")(
       "agents", po::value(&o.agents)->default_value(o.agents), "agents to create")(
       "documents", po::value(&o.documents)->default_value(o.documents), "documents to create")(
+      "storm-window", po::value(&o.storm_window)->default_value(o.storm_window),
+      "timeout-storm: seconds of offers whose countdowns run out in one second")(
       "threads", po::value(&o.threads)->default_value(o.threads), "client threads")(
       "server-pid", po::value(&o.server_pid)->default_value(0),
       "report this process's RSS (the server, on this machine)")(
@@ -437,6 +466,7 @@ int main(int argc, char** argv) {
                  fixture,
                  auth,
                  SendSchedule(start, o.rate, o.connections),
+                 start,
                  start + std::chrono::duration_cast<Clock::duration>(
                              std::chrono::duration<double>(o.duration)),
                  totals};
@@ -509,6 +539,39 @@ int main(int argc, char** argv) {
     std::printf("  server RSS   %.1f MiB (peak %.1f MiB)\n", rss / 1024.0, peak / 1024.0);
   }
 
+  // awa-server's own figures: how punctually countdowns fired. Other servers have none.
+  bj::value server_stats;
+  if (!o.fake_setup) {
+    try {
+      SetupClient client(o, auth);
+      const auto stats = [&] { return client.call(http::verb::get, "/api/now/awa-server/stats", ""); };
+      server_stats = stats().at("result");
+      // A storm's last countdowns run out after the run: wait for them (bounded).
+      const auto wait_until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(o.storm_window + 4));
+      while (o.scenario == "timeout-storm" &&
+             server_stats.at("timeouts").at("pending").to_number<std::int64_t>() > 0 &&
+             Clock::now() < wait_until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        server_stats = stats().at("result");
+      }
+      const auto& t = server_stats.at("timeouts");
+      const auto& late = t.at("lateness_ms");
+      std::printf(
+          "  server       timeouts fired %lld (peak %lld due in one second, %lld pending), "
+          "lateness ms p50 %lld  p99 %lld  p99.9 %lld  max %lld\n",
+          static_cast<long long>(t.at("fired").to_number<std::int64_t>()),
+          static_cast<long long>(t.at("peak_due_in_one_second").to_number<std::int64_t>()),
+          static_cast<long long>(t.at("pending").to_number<std::int64_t>()),
+          static_cast<long long>(late.at("p50").to_number<std::int64_t>()),
+          static_cast<long long>(late.at("p99").to_number<std::int64_t>()),
+          static_cast<long long>(late.at("p999").to_number<std::int64_t>()),
+          static_cast<long long>(late.at("max").to_number<std::int64_t>()));
+    } catch (const std::exception&) {
+      // Not awa-server, or a user without the admin role: no server figures.
+    }
+  }
+
   if (!o.json_file.empty()) {
     bj::object statuses;
     for (const auto& [status, n] : all.statuses) statuses[std::to_string(status)] = n;
@@ -529,6 +592,7 @@ int main(int argc, char** argv) {
                                   {"p99_9", ms(all.latency.percentile(0.999))},
                                   {"max", ms(all.latency.max())}}},
     };
+    if (!server_stats.is_null()) report["server_stats"] = server_stats;
     if (o.server_pid > 0) {
       report["server_rss_kib"] = rss;
       report["server_peak_rss_kib"] = peak;

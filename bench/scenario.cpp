@@ -1,5 +1,7 @@
 #include "bench/scenario.hpp"
 
+#include <cmath>
+
 namespace awa::bench {
 
 const std::vector<Scenario>& all_scenarios() {
@@ -13,7 +15,9 @@ const std::vector<Scenario>& all_scenarios() {
        {{1, {S::offer, S::accept, S::transfer_to_queue}}}},
       {"offer-reject", "offer, reject", {{1, {S::offer, S::reject}}}},
       {"timeout-storm",
-       "offers with 1-second countdowns that expire while offers continue (needs many documents)",
+       "offers whose countdowns all run out in the same second once per --storm-window, while "
+       "offers continue (needs --documents >= offers per second x (window + 2), or re-offers "
+       "replace countdowns before they run out)",
        {{1, {S::offer_short_timeout}}}},
       {"transfer",
        "offer, accept, blind transfer to another agent, accept, back to the queue",
@@ -31,6 +35,12 @@ const std::vector<Scenario>& all_scenarios() {
         {7, {S::read_capacities}}}},
   };
   return scenarios;
+}
+
+unsigned storm_timeout_seconds(double elapsed, double window) {
+  if (window <= 0) return 1;
+  const double boundary = (std::floor(elapsed / window) + 1) * window;
+  return static_cast<unsigned>(std::ceil(boundary + 1 - elapsed));
 }
 
 const Scenario* find_scenario(std::string_view name) {

@@ -10,7 +10,7 @@ namespace awa::bench {
 
 enum class Step {
   offer,                // Offer Work, new assignment (a re-offer when still pending)
-  offer_short_timeout,  // Offer Work with a 1-second countdown, left to expire
+  offer_short_timeout,  // Offer Work with a countdown that ends in the next storm, left to expire
   accept,               // Inbox accept by the agent offered
   reject,               // Inbox reject
   transfer_to_agent,    // blind transfer to the next agent
@@ -28,6 +28,12 @@ struct Scenario {
 
   const std::vector<Step>& pick(std::mt19937& random) const;
 };
+
+// The countdown (whole seconds, as the API takes it) for an offer sent `elapsed` seconds into the
+// run, chosen so that every offer sent during one `window` ([k*window, (k+1)*window)) runs out in
+// the same second, [(k+1)*window + 1, (k+1)*window + 2): a storm of timeouts every window, while
+// offers continue. Window 0: one second, no storm.
+unsigned storm_timeout_seconds(double elapsed, double window);
 
 // The scenario called `name`, or nullptr.
 const Scenario* find_scenario(std::string_view name);

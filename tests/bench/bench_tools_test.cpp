@@ -105,6 +105,19 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(scenarios)
 
+BOOST_AUTO_TEST_CASE(storm_countdowns_of_one_window_run_out_in_the_same_second) {
+  const double window = 8;
+  for (int k = 0; k < 3; ++k) {
+    const double boundary = (k + 1) * window;
+    for (double sent = k * window; sent < boundary; sent += 0.01) {
+      const double deadline = sent + storm_timeout_seconds(sent, window);
+      BOOST_TEST_REQUIRE(deadline >= boundary + 1);
+      BOOST_TEST_REQUIRE(deadline < boundary + 2);
+    }
+  }
+  BOOST_TEST(storm_timeout_seconds(3.7, 0) == 1u);  // no storm: one-second countdowns
+}
+
 BOOST_AUTO_TEST_CASE(every_scenario_is_known_and_mixed_follows_its_weights) {
   for (const char* name :
        {"offer", "offer-accept", "offer-reject", "timeout-storm", "transfer", "mixed"}) {
