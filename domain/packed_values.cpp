@@ -93,6 +93,17 @@ void PackedValues::set(std::size_t field, std::string_view value) {
   std::string_view in = packed();
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   if (field >= count) throw std::out_of_range("no such field");
+  // A value of the same length as the one it replaces (timestamps, sys_ids, counters) is
+  // overwritten in place, without a new allocation.
+  {
+    std::string_view scan = in;
+    for (std::size_t i = 0; i < field; ++i) scan.remove_prefix(read_varint(scan));
+    if (read_varint(scan) == value.size()) {
+      char* place = data_.get() + (scan.data() - data_.get());
+      std::memmove(place, value.data(), value.size());  // memmove: `value` may be in this buffer
+      return;
+    }
+  }
   std::string out;
   out.reserve(size_ + value.size() + 10);
   put_varint(out, count);
