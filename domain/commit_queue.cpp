@@ -61,14 +61,34 @@ CommitQueue::Stats CommitQueue::stats() const {
   return stats_;
 }
 
+std::error_code CommitQueue::storage_error() const {
+  std::lock_guard lock(mutex_);
+  return storage_error_;
+}
+
 void CommitQueue::run() {
   std::vector<Pending> group;
   std::vector<const ChangeSet*> sets;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is written
+      const auto has_work = [this] { return stopping_ || !queue_.empty(); };
+      if (compensation_.empty()) {
+        wake_.wait(lock, has_work);
+      } else {
+        wake_.wait_for(lock, std::chrono::seconds(1), has_work);  // then retry the write-back
+      }
+      if (queue_.empty() && compensation_.empty()) return;  // stopping, everything written
+      if (queue_.empty() && !stopping_) {
+        lock.unlock();
+        write_back();
+        continue;
+      }
+      if (queue_.empty()) {  // stopping: one last try to leave the disk as memory is
+        lock.unlock();
+        write_back();
+        return;
+      }
       // Everything queued goes in one batch: under load, many requests share one write.
       group.clear();
       while (!queue_.empty()) {
@@ -77,12 +97,18 @@ void CommitQueue::run() {
       }
     }
     sets.clear();
+    if (!compensation_.empty()) sets.push_back(&compensation_);  // first: later changes build on it
     for (const auto& pending : group) sets.push_back(&pending.changes);
-    if (const std::error_code error = log_.write(sets, sync_)) fail_from(group, error);
+    if (const std::error_code error = log_.write(sets, sync_)) {
+      fail_from(group, error);
+    } else {
+      compensation_.clear();
+    }
 
     std::vector<std::pair<Completion, std::error_code>> ready;
     {
       std::lock_guard lock(mutex_);
+      if (compensation_.empty()) storage_error_ = {};
       ++stats_.writes;
       stats_.change_sets += group.size();
       resolved_ = std::max(resolved_, group.back().ticket);
@@ -108,6 +134,7 @@ void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) 
       queue_.pop_front();
     }
     failed_.push_back({group.front().ticket, group.back().ticket, error});
+    storage_error_ = error;
     // Memory is back to what is durable: a read now has nothing to wait for (ticket 0).
     visible_ = 0;
   }
@@ -115,7 +142,27 @@ void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) 
   newest_first.reserve(group.size());
   for (auto& pending : std::views::reverse(group))
     newest_first.push_back(std::move(pending.changes));
+  // What to write back: each record as it was before the failed changes (newest undone first,
+  // so in the batch the oldest change's `before` is written last and wins).
+  for (const auto& set : newest_first) {
+    for (const auto& change : std::views::reverse(set)) {
+      compensation_.push_back({change.table, change.id, change.after, change.before});
+    }
+  }
   undo_(newest_first);
+}
+
+void CommitQueue::write_back() {
+  const ChangeSet* sets[] = {&compensation_};
+  const std::error_code error = log_.write(sets, sync_);
+  std::lock_guard lock(mutex_);
+  ++stats_.writes;
+  if (error) {
+    storage_error_ = error;
+  } else {
+    compensation_.clear();
+    storage_error_ = {};
+  }
 }
 
 }  // namespace awa::domain

@@ -3,7 +3,10 @@
 // --durability power: group commit) and then releases the responses that waited for it.
 // A response is sent only after the changes it saw are durable. If a write fails, that batch and
 // everything queued after it (which may depend on it) are undone in memory and answered as
-// failed, so nothing acknowledged is lost and nothing unacknowledged stays visible.
+// failed, so nothing acknowledged is lost and nothing unacknowledged stays visible. A failed
+// write may still have left bytes on disk (a WAL append whose sync failed), so the records it
+// touched are written back as memory has them (the undo, made durable) before anything else,
+// retried every second until the disk takes it.
 #pragma once
 
 #include <condition_variable>
@@ -50,6 +53,8 @@ public:
     std::uint64_t change_sets = 0;  // requests' change sets they carried
   };
   Stats stats() const;
+  // Why the last write failed, until one succeeds (the disk is back): empty when healthy.
+  std::error_code storage_error() const;
 
 private:
   struct Pending {
@@ -64,6 +69,7 @@ private:
 
   void run();
   void fail_from(std::vector<Pending>& group, std::error_code error);
+  void write_back();
   std::error_code failure_of(Ticket ticket) const;
 
   DurableLog& log_;
@@ -78,6 +84,9 @@ private:
   Ticket visible_ = 0;   // the newest change memory reflects; 0: only durable ones
   Ticket resolved_ = 0;  // every ticket up to here is durable or failed
   std::vector<FailedRange> failed_;
+  std::error_code storage_error_;
+  // Writer thread only: the records of failed writes, as memory has them again.
+  ChangeSet compensation_;
   std::multimap<Ticket, Completion> waiters_;
   Stats stats_;
   bool stopping_ = false;

@@ -115,6 +115,8 @@ public:
 
   std::size_t record_count() const;
   CommitQueue::Stats commit_stats() const { return commits_.stats(); }
+  // Why the data directory cannot be written, until a write succeeds again; empty when healthy.
+  std::error_code storage_error() const { return commits_.storage_error(); }
 
 private:
   template <class Rule>

@@ -2,6 +2,8 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -15,7 +17,12 @@ namespace {
 class RocksdbCategory final : public std::error_category {
 public:
   const char* name() const noexcept override { return "rocksdb"; }
-  std::string message(int code) const override {
+  // The code is a Status code, with its subcode (no space, ...) in the second byte.
+  std::string message(int value) const override {
+    const auto code = value & 0xff;
+    const auto subcode = static_cast<rocksdb::Status::SubCode>(value >> 8);
+    if (subcode == rocksdb::Status::kNoSpace) return "I/O error: no space left on device";
+    if (subcode == rocksdb::Status::kIOFenced) return "I/O error: fenced";
     switch (static_cast<rocksdb::Status::Code>(code)) {
       case rocksdb::Status::kCorruption:
         return "corruption";
@@ -39,7 +46,8 @@ public:
 
 std::error_code to_error(const rocksdb::Status& status) {
   if (status.ok()) return {};
-  return {static_cast<int>(status.code()), rocksdb_category()};
+  return {static_cast<int>(status.code()) | (static_cast<int>(status.subcode()) << 8),
+          rocksdb_category()};
 }
 
 }  // namespace
@@ -51,6 +59,10 @@ const std::error_category& rocksdb_category() {
 
 RocksdbLog::RocksdbLog(const RocksdbOptions& options) {
   rocksdb::Options db_options;
+  if (options.file_system) {
+    env_ = rocksdb::NewCompositeEnv(options.file_system);
+    db_options.env = env_.get();
+  }
   db_options.create_if_missing = true;
   db_options.write_buffer_size = options.write_buffer_bytes;
   db_options.max_write_buffer_number = 2;
@@ -89,9 +101,17 @@ std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets
       if (!status.ok()) return to_error(status);
     }
   }
+  // After a failed write RocksDB refuses every write until told to resume (its background
+  // error); the caller retries once the disk may be back, so try resuming first.
+  if (failed_) {
+    if (const auto resumed = db_->Resume(); !resumed.ok()) return to_error(resumed);
+    failed_ = false;
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = sync;
-  return to_error(db_->Write(write_options, &batch));
+  const auto status = db_->Write(write_options, &batch);
+  failed_ = !status.ok();
+  return to_error(status);
 }
 
 std::error_code RocksdbLog::load(const std::function<void(domain::Record&&)>& sink) {

@@ -9,6 +9,8 @@
 
 namespace rocksdb {
 class DB;
+class Env;
+class FileSystem;
 }
 
 namespace awa::persistence {
@@ -17,6 +19,8 @@ struct RocksdbOptions {
   std::filesystem::path directory;
   std::size_t write_buffer_bytes = 8u << 20;  // small: edge boxes
   std::size_t block_cache_bytes = 8u << 20;
+  // Where files go; the machine's file system when empty (tests inject faults through it).
+  std::shared_ptr<rocksdb::FileSystem> file_system = nullptr;
 };
 
 class RocksdbLog final : public domain::DurableLog {
@@ -32,7 +36,9 @@ public:
   void close();
 
 private:
+  std::unique_ptr<rocksdb::Env> env_;  // outlives db_
   std::unique_ptr<rocksdb::DB> db_;
+  bool failed_ = false;  // the last write failed: resume before the next
 };
 
 // Errors from RocksDB, as error codes.

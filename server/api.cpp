@@ -1,5 +1,7 @@
 #include "server/api.hpp"
 
+#include "server/log.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <memory>
@@ -26,16 +28,21 @@ unsigned status_of(errc kind) {
     case errc::conflict:
       return 409;
     case errc::storage_failure:
-      return 500;
+      return 503;
   }
   return 500;
 }
+
+// Seconds a client should wait before retrying while the data directory fails (the writer
+// retries the disk every second).
+constexpr std::string_view kRetryAfterSeconds = "1";
 
 HttpResponse render(unsigned status, const bj::value& message, BodyFormat format) {
   HttpResponse r;
   r.status = status;
   r.body = render_body(message, format);
   r.content_type = std::string(media_type(format));
+  if (status == 503) r.headers.emplace_back("Retry-After", std::string(kRetryAfterSeconds));
   return r;
 }
 
@@ -145,7 +152,32 @@ HttpResponse Api::error_response(unsigned status, std::string_view message,
 Api::Api(domain::Instance& instance, Authenticator& authenticator, Offload offload)
     : instance_(instance), authenticator_(authenticator), offload_(std::move(offload)) {}
 
+HttpResponse Api::health() const {
+  const auto error = instance_.storage_error();
+  bj::object body{{"status", error ? "unavailable" : "ok"}};
+  if (error) body["reason"] = "writes to the data directory fail: " + error.message();
+  return render(error ? 503 : 200, body, BodyFormat::json);
+}
+
+void Api::note_write(std::error_code error) {
+  if (error) {
+    if (!writes_failing_.exchange(true)) {
+      log::error("writes to the data directory fail (" + error.message() +
+                 "); changes are refused with 503 until it takes writes again");
+    }
+  } else if (writes_failing_.load(std::memory_order_relaxed) && writes_failing_.exchange(false)) {
+    log::info("the data directory takes writes again");
+  }
+}
+
 void Api::handle(HttpRequest request, Respond respond) {
+  // Health checks come from load balancers and orchestrators, without credentials.
+  if (request.target == "/healthz") {
+    if (request.method != "GET" && request.method != "HEAD") {
+      return respond(method_not_allowed("GET, HEAD", BodyFormat::json));
+    }
+    return respond(health());
+  }
   const auto out = response_format(request.accept);
   // Errors before authentication are written in the format asked for, or JSON.
   const BodyFormat early = out.value_or(BodyFormat::json);
@@ -189,13 +221,17 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
   const auto answer_when_durable = [&](domain::CommitQueue::Ticket ticket, HttpResponse response,
                                        HttpResponse on_storage_failure) {
     instance_.when_durable(ticket,
-                           [respond = std::move(respond), response = std::move(response),
+                           [this, respond = std::move(respond), response = std::move(response),
                             failed = std::move(on_storage_failure)](std::error_code error) mutable {
+                             note_write(error);
                              respond(error ? std::move(failed) : std::move(response));
                            });
   };
   const auto storage_error = [&] {
-    return error_response(500, "Internal server error", "The change could not be saved", out);
+    return error_response(503, "Service Unavailable",
+                          "The change could not be saved: the data directory does not take "
+                          "writes (see /healthz)",
+                          out);
   };
   // The usual shape: an answer in the result envelope, or the platform's error envelope.
   const auto answer = [&](auto&& domain_answer, unsigned ok_status, auto encode) {

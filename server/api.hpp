@@ -3,6 +3,8 @@
 // A response is released only when the changes it saw are durable.
 #pragma once
 
+#include <atomic>
+
 #include <functional>
 
 #include "domain/instance.hpp"
@@ -29,12 +31,18 @@ public:
                                      BodyFormat format = BodyFormat::json);
 
 private:
+  // GET /healthz: 200 while the data directory takes writes, 503 and why while it does not.
+  HttpResponse health() const;
+  // Logs when writes start failing and when they work again (once each, not per request).
+  void note_write(std::error_code error);
+
   void dispatch(const HttpRequest& request, const domain::Caller& caller, BodyFormat out,
                 Respond respond);
 
   domain::Instance& instance_;
   Authenticator& authenticator_;
   Offload offload_;
+  std::atomic<bool> writes_failing_{false};
 };
 
 }  // namespace awa::server

@@ -151,6 +151,40 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
   BOOST_TEST(!now_read);
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_write_that_reached_the_disk_is_written_back_before_the_next) {
+  testing::MemoryLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(log, true, state_mutex, [](std::span<const ChangeSet>) {});
+  const auto write = [&](ChangeSet changes) {
+    std::promise<std::error_code> done;
+    CommitQueue::Ticket ticket;
+    {
+      std::lock_guard lock(state_mutex);
+      ticket = queue.enqueue(std::move(changes));
+    }
+    queue.when_durable(ticket, [&](std::error_code e) { done.set_value(e); });
+    return done.get_future().get();
+  };
+  const ChangeSet created = create(1);
+  const Record v1 = *created.front().after;
+  Record v2 = v1;
+  v2[queue_field::name] = "renamed";
+  BOOST_REQUIRE(!write(created));
+  BOOST_TEST(!queue.storage_error());
+
+  log.fail_writes = true;
+  log.failed_writes_reach_disk = true;
+  BOOST_TEST(write({{Table::awa_queue, v1.id, v1, v2}}));       // answered as failed...
+  BOOST_TEST(log.find(Table::awa_queue, v1.id)->values == v2.values);  // ...yet on disk
+  BOOST_TEST(queue.storage_error());
+
+  log.fail_writes = false;
+  BOOST_REQUIRE(!write(create(2)));
+  BOOST_TEST(log.find(Table::awa_queue, v1.id)->values == v1.values);  // written back
+  BOOST_TEST(log.size() == 2u);
+  BOOST_TEST(!queue.storage_error());
+}
+
 BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {
   testing::MemoryLog log;
   std::mutex state_mutex;

@@ -312,17 +312,37 @@ BOOST_AUTO_TEST_CASE(agent_presence_over_http) {
   BOOST_TEST(as_integration("PUT", path, R"({"presence": {}})").status == 400u);
 }
 
-BOOST_AUTO_TEST_CASE(a_change_that_cannot_be_saved_is_a_500_and_is_not_kept) {
+BOOST_AUTO_TEST_CASE(a_change_that_cannot_be_saved_is_a_503_and_is_not_kept) {
+  const auto healthy = call("GET", "/healthz", {}, "");  // no credentials needed
+  BOOST_TEST(healthy.status == 200u);
+  BOOST_TEST(healthy.body == R"({"status":"ok"})");
+
   log.fail_writes = true;
   const auto r = as_integration("POST", offer_path(), offer_body());
-  BOOST_TEST(r.status == 500u);
+  BOOST_TEST(r.status == 503u);
+  BOOST_TEST(header(r, "Retry-After") == "1");
   BOOST_TEST(parse(r).at("result").at("success").as_bool() == false);
   const auto created = call("POST", "/api/now/table/awa_queue", R"({"name": "Lost"})");
-  BOOST_TEST(created.status == 500u);
+  BOOST_TEST(created.status == 503u);
+  BOOST_TEST(header(created, "Retry-After") == "1");
+  BOOST_TEST(parse(created).at("error").at("message").as_string() == "Service Unavailable");
+  // Reads are still served, and the health check says why writes are not.
+  BOOST_TEST(call("GET", "/api/now/table/awa_queue").status == 200u);
+  const auto sick = call("GET", "/healthz", {}, "");
+  BOOST_TEST(sick.status == 503u);
+  BOOST_TEST(header(sick, "Retry-After") == "1");
+  BOOST_TEST(parse(sick).at("status").as_string() == "unavailable");
+  BOOST_TEST(std::string(parse(sick).at("reason").as_string()).find("No space left on device") !=
+             std::string::npos);
+  BOOST_TEST(call("POST", "/healthz", {}, "").status == 405u);
+
   log.fail_writes = false;
+  BOOST_TEST(call("POST", "/api/now/table/awa_queue", R"({"name": "Kept"})").status == 201u);
+  BOOST_TEST(call("GET", "/healthz", {}, "").status == 200u);
   const auto items = call("GET", "/api/now/table/awa_work_item");
   BOOST_TEST(items.body == R"({"result":[]})");
   const auto queues = call("GET", "/api/now/table/awa_queue?sysparm_query=name%3DLost");
+  BOOST_TEST(call("GET", "/api/now/table/awa_queue?sysparm_query=name%3DKept").body.size() > 20u);
   BOOST_TEST(queues.body == R"({"result":[]})");
 }
 

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "domain/durable_log.hpp"
 
@@ -20,7 +21,9 @@ public:
     ++writes;
     written_.notify_all();
     if (sync) ++syncs;
-    if (fail_writes) return std::make_error_code(std::errc::no_space_on_device);
+    if (fail_writes && !failed_writes_reach_disk) {
+      return std::make_error_code(std::errc::no_space_on_device);
+    }
     for (const auto* set : sets) {
       for (const auto& change : *set) {
         const auto key = std::make_pair(change.table, change.id);
@@ -31,6 +34,7 @@ public:
         }
       }
     }
+    if (fail_writes) return std::make_error_code(std::errc::io_error);  // e.g. the sync failed
     return {};
   }
   std::error_code load(const std::function<void(domain::Record&&)>& sink) override {
@@ -47,8 +51,16 @@ public:
     std::lock_guard lock(mutex_);
     return records.size();
   }
+  std::optional<domain::Record> find(domain::Table table, const domain::SysId& id) {
+    std::lock_guard lock(mutex_);
+    const auto it = records.find({table, id});
+    if (it == records.end()) return std::nullopt;
+    return it->second;
+  }
 
   std::atomic<bool> fail_writes{false};
+  // A failing write still leaves its records in the log, as a WAL append whose sync failed may.
+  std::atomic<bool> failed_writes_reach_disk{false};
   std::atomic<int> writes{0};
   std::atomic<int> syncs{0};
 
