@@ -57,8 +57,9 @@ const std::error_category& rocksdb_category() {
   return category;
 }
 
-RocksdbLog::RocksdbLog(const RocksdbOptions& options) {
-  rocksdb::Options db_options;
+RocksdbLog::RocksdbLog(const RocksdbOptions& options)
+    : directory_(options.directory.string()), db_options_(std::make_unique<rocksdb::Options>()) {
+  auto& db_options = *db_options_;
   if (options.file_system) {
     env_ = rocksdb::NewCompositeEnv(options.file_system);
     db_options.env = env_.get();
@@ -71,13 +72,29 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options) {
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
-  rocksdb::DB* db = nullptr;
-  const auto status = rocksdb::DB::Open(db_options, options.directory.string(), &db);
-  if (!status.ok()) {
-    throw std::runtime_error("cannot open the data directory " + options.directory.string() + ": " +
+  if (const auto status = open(); !status.ok()) {
+    throw std::runtime_error("cannot open the data directory " + directory_ + ": " +
                              status.ToString());
   }
-  db_.reset(db);
+}
+
+rocksdb::Status RocksdbLog::open() {
+  rocksdb::DB* db = nullptr;
+  const auto status = rocksdb::DB::Open(*db_options_, directory_, &db);
+  if (status.ok()) db_.reset(db);
+  return status;
+}
+
+rocksdb::Status RocksdbLog::recover() {
+  // A failed WAL write leaves RocksDB refusing writes (its background error); Resume() does not
+  // clear that for WAL errors, reopening does. Reopening also replays whatever the failed write
+  // left in the WAL; the commit queue writes those records back as memory has them next.
+  if (db_) {
+    if (db_->Resume().ok()) return rocksdb::Status::OK();
+    db_->Close();
+    db_.reset();
+  }
+  return open();
 }
 
 RocksdbLog::~RocksdbLog() {
@@ -85,8 +102,10 @@ RocksdbLog::~RocksdbLog() {
 }
 
 void RocksdbLog::close() {
-  if (!db_) return;
-  db_->FlushWAL(true);
+  if (!db_) return;  // never opened again after a failure
+  // A clean stop syncs the WAL, so it survives a power loss after. Not after a failed write:
+  // RocksDB (as Debian builds it, with assertions) aborts syncing a WAL whose last write failed.
+  if (!failed_) db_->FlushWAL(true);
   db_->Close();
   db_.reset();
 }
@@ -103,8 +122,8 @@ std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets
   }
   // After a failed write RocksDB refuses every write until told to resume (its background
   // error); the caller retries once the disk may be back, so try resuming first.
-  if (failed_) {
-    if (const auto resumed = db_->Resume(); !resumed.ok()) return to_error(resumed);
+  if (failed_ || !db_) {
+    if (const auto recovered = recover(); !recovered.ok()) return to_error(recovered);
     failed_ = false;
   }
   rocksdb::WriteOptions write_options;
@@ -115,6 +134,7 @@ std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets
 }
 
 std::error_code RocksdbLog::load(const std::function<void(domain::Record&&)>& sink) {
+  if (!db_) return to_error(rocksdb::Status::IOError("the data directory is not open"));
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions{}));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto record = decode(std::string_view(it->key().data(), it->key().size()),

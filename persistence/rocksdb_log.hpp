@@ -11,6 +11,8 @@ namespace rocksdb {
 class DB;
 class Env;
 class FileSystem;
+struct Options;
+class Status;
 }
 
 namespace awa::persistence {
@@ -36,6 +38,11 @@ public:
   void close();
 
 private:
+  rocksdb::Status open();
+  rocksdb::Status recover();
+
+  std::string directory_;
+  std::unique_ptr<rocksdb::Options> db_options_;
   std::unique_ptr<rocksdb::Env> env_;  // outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   bool failed_ = false;  // the last write failed: resume before the next
