@@ -323,6 +323,18 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
     return respond(render(200, message::server_stats(stats), out));
   }
 
+  // GET awa-server/check: what the contract forbids, found in the state now (and countdowns
+  // without a timer); empty when all is well. Admin only: it scans everything.
+  if (is(path, {"awa-server", "check"})) {
+    if (method != "GET") return respond(method_not_allowed("GET", out));
+    if (!caller.roles.has(domain::Role::admin)) {
+      return respond(error_response(403, "User Not Authorized", "Requires the admin role", out));
+    }
+    bj::array found;
+    for (auto& v : instance_.violations()) found.emplace_back(std::move(v));
+    return respond(render(200, bj::object{{"result", bj::object{{"violations", found}}}}, out));
+  }
+
   // GET/PUT awa/agents/{user_id}
   if (is(path, {"awa", "agents", ""})) {
     if (method == "GET") return answer(instance_.agent(caller, path[2]), 200, message::agent);

@@ -116,6 +116,11 @@ BOOST_AUTO_TEST_CASE(server_stats_are_for_admins) {
   BOOST_TEST(result.at("records").as_int64() > 0);
   BOOST_TEST(result.at("commits").at("change_sets").as_int64() >= 1);
   BOOST_TEST(call("POST", "/api/now/awa-server/stats").status == 405u);
+
+  BOOST_TEST(as_integration("GET", "/api/now/awa-server/check").status == 403u);
+  const auto check = call("GET", "/api/now/awa-server/check");
+  BOOST_TEST(check.status == 200u);
+  BOOST_TEST(check.body == R"({"result":{"violations":[]}})");
 }
 
 BOOST_AUTO_TEST_CASE(offer_work_refusals_use_the_result_envelope_and_status) {
