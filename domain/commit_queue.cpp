@@ -23,6 +23,14 @@ CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
   return ticket;
 }
 
+CommitQueue::Ticket CommitQueue::enqueue_action(Action action) {
+  std::lock_guard lock(mutex_);
+  const Ticket ticket = next_++;
+  queue_.push_back({ticket, {}, std::move(action)});
+  wake_.notify_one();
+  return ticket;
+}
+
 CommitQueue::Ticket CommitQueue::newest() const {
   std::lock_guard lock(mutex_);
   return visible_;
@@ -89,9 +97,23 @@ void CommitQueue::run() {
         write_back();
         return;
       }
-      // Everything queued goes in one batch: under load, many requests share one write.
+      // An action queued first runs now, between writes.
+      if (queue_.front().action) {
+        Pending step = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        const std::error_code error = step.action();
+        if (error) {
+          std::lock_guard relock(mutex_);
+          failed_.push_back({step.ticket, step.ticket, error});
+        }
+        resolve(step.ticket);
+        continue;
+      }
+      // Everything queued up to the next action goes in one batch: under load, many requests
+      // share one write.
       group.clear();
-      while (!queue_.empty()) {
+      while (!queue_.empty() && !queue_.front().action) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -105,21 +127,28 @@ void CommitQueue::run() {
       compensation_.clear();
     }
 
-    std::vector<std::pair<Completion, std::error_code>> ready;
     {
       std::lock_guard lock(mutex_);
       if (compensation_.empty()) storage_error_ = {};
       ++stats_.writes;
       stats_.change_sets += group.size();
-      resolved_ = std::max(resolved_, group.back().ticket);
-      const auto end = waiters_.upper_bound(resolved_);
-      for (auto it = waiters_.begin(); it != end; ++it) {
-        ready.emplace_back(std::move(it->second), failure_of(it->first));
-      }
-      waiters_.erase(waiters_.begin(), end);
     }
-    for (auto& [done, error] : ready) done(error);
+    resolve(group.back().ticket);
   }
+}
+
+void CommitQueue::resolve(Ticket ticket) {
+  std::vector<std::pair<Completion, std::error_code>> ready;
+  {
+    std::lock_guard lock(mutex_);
+    resolved_ = std::max(resolved_, ticket);
+    const auto end = waiters_.upper_bound(resolved_);
+    for (auto it = waiters_.begin(); it != end; ++it) {
+      ready.emplace_back(std::move(it->second), failure_of(it->first));
+    }
+    waiters_.erase(waiters_.begin(), end);
+  }
+  for (auto& [done, error] : ready) done(error);
 }
 
 void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) {

@@ -38,6 +38,11 @@ public:
 
   // Caller holds the state mutex. Returns the ticket to wait for.
   Ticket enqueue(ChangeSet changes);
+  // Caller holds the state mutex. Runs `action` on the writer thread once everything queued
+  // before it is written and before anything queued after it is (a snapshot of exactly the
+  // changes made before this call); its error is the ticket's.
+  using Action = std::function<std::error_code()>;
+  Ticket enqueue_action(Action action);
   // Caller holds the state mutex: the newest ticket, for a read that saw the state as it is.
   Ticket newest() const;
 
@@ -60,6 +65,7 @@ private:
   struct Pending {
     Ticket ticket;
     ChangeSet changes;
+    Action action;  // set: a step between writes, not changes
   };
   struct FailedRange {
     Ticket first = 0;
@@ -70,6 +76,7 @@ private:
   void run();
   void fail_from(std::vector<Pending>& group, std::error_code error);
   void write_back();
+  void resolve(Ticket ticket);
   std::error_code failure_of(Ticket ticket) const;
 
   DurableLog& log_;

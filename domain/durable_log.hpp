@@ -1,6 +1,7 @@
 // The ports the domain needs from storage, implemented by the persistence layer.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <span>
 #include <system_error>
@@ -17,6 +18,9 @@ public:
   virtual std::error_code write(std::span<const ChangeSet* const> sets, bool sync) = 0;
   // Calls `sink` with every stored record, at start-up.
   virtual std::error_code load(const std::function<void(Record&&)>& sink) = 0;
+  // Copies everything written so far to `directory` (which must not exist), as a data directory
+  // a server can start on.
+  virtual std::error_code checkpoint(const std::filesystem::path& directory) = 0;
 };
 
 // Hashes passwords (slowly, on purpose) and checks them against a stored hash.

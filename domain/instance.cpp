@@ -174,6 +174,11 @@ void Instance::set_timeout_listener(TimeoutListener* listener) {
   listener_ = listener;
 }
 
+CommitQueue::Ticket Instance::snapshot(const std::filesystem::path& directory) {
+  std::lock_guard lock(mutex_);  // no change slips in between the ones before and the snapshot
+  return commits_.enqueue_action([this, directory] { return log_.checkpoint(directory); });
+}
+
 TimeoutStats Instance::timeout_stats() const {
   std::lock_guard lock(mutex_);
   return timeout_stats_;

@@ -115,6 +115,9 @@ public:
 
   std::size_t record_count() const;
   CommitQueue::Stats commit_stats() const { return commits_.stats(); }
+  // A snapshot of exactly the changes made before this call, written to `directory` (which must
+  // not exist) once they are durable; wait for the ticket with when_durable().
+  CommitQueue::Ticket snapshot(const std::filesystem::path& directory);
   // Why the data directory cannot be written, until a write succeeds again; empty when healthy.
   std::error_code storage_error() const { return commits_.storage_error(); }
 

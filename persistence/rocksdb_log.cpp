@@ -5,6 +5,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <stdexcept>
@@ -143,6 +144,17 @@ std::error_code RocksdbLog::load(const std::function<void(domain::Record&&)>& si
     sink(std::move(*record));
   }
   return to_error(it->status());
+}
+
+std::error_code RocksdbLog::checkpoint(const std::filesystem::path& directory) {
+  if (!db_) return to_error(rocksdb::Status::IOError("the data directory is not open"));
+  rocksdb::Checkpoint* raw = nullptr;
+  if (auto status = rocksdb::Checkpoint::Create(db_.get(), &raw); !status.ok()) {
+    return to_error(status);
+  }
+  const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush 0: flush the memtable, so the copy needs no WAL replay.
+  return to_error(checkpoint->CreateCheckpoint(directory.string(), 0));
 }
 
 }  // namespace awa::persistence

@@ -33,6 +33,8 @@ public:
 
   std::error_code write(std::span<const domain::ChangeSet* const> sets, bool sync) override;
   std::error_code load(const std::function<void(domain::Record&&)>& sink) override;
+  // A RocksDB checkpoint: hard links to the table files, the memtable flushed first.
+  std::error_code checkpoint(const std::filesystem::path& directory) override;
 
   // Flushes and closes; also done by the destructor.
   void close();

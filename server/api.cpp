@@ -149,8 +149,12 @@ HttpResponse Api::error_response(unsigned status, std::string_view message,
   return render(status, message::error(message, detail), format);
 }
 
-Api::Api(domain::Instance& instance, Authenticator& authenticator, Offload offload)
-    : instance_(instance), authenticator_(authenticator), offload_(std::move(offload)) {}
+Api::Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
+         Snapshots* snapshots)
+    : instance_(instance),
+      authenticator_(authenticator),
+      offload_(std::move(offload)),
+      snapshots_(snapshots) {}
 
 HttpResponse Api::health() const {
   const auto error = instance_.storage_error();
@@ -333,6 +337,32 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
     bj::array found;
     for (auto& v : instance_.violations()) found.emplace_back(std::move(v));
     return respond(render(200, bj::object{{"result", bj::object{{"violations", found}}}}, out));
+  }
+
+  // POST awa-server/snapshots: a snapshot of exactly what was acknowledged before this request;
+  // GET: the snapshots kept. Admin only.
+  if (is(path, {"awa-server", "snapshots"}) && snapshots_ != nullptr) {
+    if (!caller.roles.has(domain::Role::admin)) {
+      return respond(error_response(403, "User Not Authorized", "Requires the admin role", out));
+    }
+    if (method == "GET") {
+      bj::array names;
+      for (auto& name : snapshots_->list()) names.emplace_back(std::move(name));
+      return respond(render(200, bj::object{{"result", std::move(names)}}, out));
+    }
+    if (method != "POST") return respond(method_not_allowed("GET, POST", out));
+    return snapshots_->take([respond = std::move(respond), out](
+                                std::error_code error, const std::filesystem::path& path) {
+      if (error) {
+        return respond(error_response(503, "Service Unavailable",
+                                      "The snapshot could not be written: " + error.message(),
+                                      out));
+      }
+      respond(render(201,
+                     bj::object{{"result", bj::object{{"name", path.filename().string()},
+                                                      {"path", path.string()}}}},
+                     out));
+    });
   }
 
   // GET/PUT awa/agents/{user_id}

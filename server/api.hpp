@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "domain/instance.hpp"
+#include "server/snapshots.hpp"
 #include "server/basic_auth.hpp"
 #include "server/body_format.hpp"
 #include "server/http_message.hpp"
@@ -20,7 +21,9 @@ public:
   // Runs slow work (password hashing) away from the I/O threads.
   using Offload = std::function<void(std::function<void()>)>;
 
-  Api(domain::Instance& instance, Authenticator& authenticator, Offload offload);
+  // `snapshots` may be null: no snapshot endpoint then.
+  Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
+      Snapshots* snapshots = nullptr);
 
   // Calls `respond` exactly once, possibly on another thread.
   void handle(HttpRequest request, Respond respond);
@@ -42,6 +45,7 @@ private:
   domain::Instance& instance_;
   Authenticator& authenticator_;
   Offload offload_;
+  Snapshots* snapshots_;
   std::atomic<bool> writes_failing_{false};
 };
 

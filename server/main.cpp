@@ -61,10 +61,16 @@ int serve(const server::Settings& settings) {
   timeouts.start();
   server::log::info(std::to_string(instance.pending_timeouts()) + " offers counting down");
 
+  server::Snapshots snapshots(instance, settings.snapshot_dir, settings.snapshot_keep);
+  if (settings.snapshot_interval_seconds != 0) {
+    snapshots.start_schedule(std::chrono::seconds(settings.snapshot_interval_seconds));
+  }
+
   server::Authenticator authenticator(instance, hasher);
   server::HttpServer* http = nullptr;
-  server::Api api(instance, authenticator,
-                  [&http](std::function<void()> work) { http->offload(std::move(work)); });
+  server::Api api(
+      instance, authenticator,
+      [&http](std::function<void()> work) { http->offload(std::move(work)); }, &snapshots);
   const server::HttpLimits limits{8 * 1024, 1024 * 1024, settings.read_timeout_seconds,
                                   settings.idle_timeout_seconds};
   server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
@@ -77,6 +83,7 @@ int serve(const server::Settings& settings) {
   server.run();
 
   timeouts.stop();
+  snapshots.stop();
   instance.stop();
   const auto written = instance.commit_stats();
   durable_log.close();

@@ -71,7 +71,15 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       "RocksDB memtable size in MiB, 1-1024")(
       "rocksdb-block-cache-mib",
       po::value(&s.rocksdb_block_cache_mib)->default_value(s.rocksdb_block_cache_mib),
-      "RocksDB block cache size in MiB, 1-16384");
+      "RocksDB block cache size in MiB, 1-16384")(
+      "snapshot-dir", po::value(&s.snapshot_dir),
+      "where snapshots go (default: <data-dir>.snapshots); start a server on a copy of one to "
+      "restore it")(
+      "snapshot-interval",
+      po::value(&s.snapshot_interval_seconds)->default_value(s.snapshot_interval_seconds),
+      "take a snapshot every this many seconds, 60-604800 (0: only on demand)")(
+      "snapshot-keep", po::value(&s.snapshot_keep)->default_value(s.snapshot_keep),
+      "snapshots to keep, 1-1000; older ones are deleted");
 
   CommandLine result;
   try {
@@ -110,6 +118,15 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     check_bounds("idle-timeout", s.idle_timeout_seconds, 1u, 3600u);
     check_bounds<std::size_t>("rocksdb-write-buffer-mib", s.rocksdb_write_buffer_mib, 1, 1024);
     check_bounds<std::size_t>("rocksdb-block-cache-mib", s.rocksdb_block_cache_mib, 1, 16384);
+    if (s.snapshot_interval_seconds != 0) {
+      check_bounds("snapshot-interval", s.snapshot_interval_seconds, 60u, 604800u);
+    }
+    check_bounds("snapshot-keep", s.snapshot_keep, 1u, 1000u);
+    if (s.snapshot_dir.empty()) {
+      std::string data_dir = s.data_dir;
+      while (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
+      s.snapshot_dir = data_dir + ".snapshots";
+    }
     if (s.threads == 0) s.threads = std::max(1u, std::thread::hardware_concurrency());
   } catch (const po::error& e) {
     result.output = std::string("awa-server: ") + e.what() + "\nTry awa-server --help.\n";

@@ -27,6 +27,9 @@ struct Settings {
   unsigned idle_timeout_seconds = 60;  // between requests on a keep-alive connection
   std::size_t rocksdb_write_buffer_mib = 8;
   std::size_t rocksdb_block_cache_mib = 8;
+  std::string snapshot_dir;               // empty: <data-dir>.snapshots
+  unsigned snapshot_interval_seconds = 0;  // 0: only on demand
+  unsigned snapshot_keep = 5;             // the newest ones kept; older ones are deleted
 };
 
 // What the command line asked for: settings to run with, or text to print and an exit code.

@@ -28,6 +28,9 @@ public:
     return fail ? std::make_error_code(std::errc::io_error) : std::error_code{};
   }
   std::error_code load(const std::function<void(Record&&)>&) override { return {}; }
+  std::error_code checkpoint(const std::filesystem::path&) override {
+    return std::make_error_code(std::errc::not_supported);
+  }
   void wait_until_writing() {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [this] { return entered_; });
@@ -183,6 +186,45 @@ BOOST_AUTO_TEST_CASE(a_failed_write_that_reached_the_disk_is_written_back_before
   BOOST_TEST(log.find(Table::awa_queue, v1.id)->values == v1.values);  // written back
   BOOST_TEST(log.size() == 2u);
   BOOST_TEST(!queue.storage_error());
+}
+
+BOOST_AUTO_TEST_CASE(an_action_sees_exactly_the_changes_queued_before_it) {
+  testing::MemoryLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
+  std::size_t seen = 0;
+  CommitQueue::Ticket action_ticket;
+  {
+    std::lock_guard lock(state_mutex);  // all three queued before the writer takes any
+    queue.enqueue(create(1));
+    queue.enqueue(create(2));
+    action_ticket = queue.enqueue_action([&] {
+      seen = log.size();
+      return std::error_code{};
+    });
+    queue.enqueue(create(3));
+  }
+  std::promise<std::error_code> done;
+  queue.when_durable(action_ticket, [&](std::error_code e) { done.set_value(e); });
+  BOOST_TEST(!done.get_future().get());
+  queue.stop();
+  BOOST_TEST(seen == 2u);
+  BOOST_TEST(log.size() == 3u);
+
+  // A failing action fails its own ticket only.
+  testing::MemoryLog other;
+  CommitQueue second(other, false, state_mutex, [](std::span<const ChangeSet>) {});
+  CommitQueue::Ticket failing, after;
+  {
+    std::lock_guard lock(state_mutex);
+    failing = second.enqueue_action([] { return std::make_error_code(std::errc::file_exists); });
+    after = second.enqueue(create(4));
+  }
+  std::promise<std::error_code> failed, written;
+  second.when_durable(failing, [&](std::error_code e) { failed.set_value(e); });
+  second.when_durable(after, [&](std::error_code e) { written.set_value(e); });
+  BOOST_TEST((failed.get_future().get() == std::errc::file_exists));
+  BOOST_TEST(!written.get_future().get());
 }
 
 BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {

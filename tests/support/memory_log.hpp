@@ -42,6 +42,12 @@ public:
     for (auto [key, record] : records) sink(std::move(record));
     return {};
   }
+  std::error_code checkpoint(const std::filesystem::path& directory) override {
+    std::lock_guard lock(mutex_);
+    if (checkpoints.count(directory)) return std::make_error_code(std::errc::file_exists);
+    checkpoints[directory] = records;
+    return {};
+  }
   // Waits (bounded) until `count` writes were made; whether they were.
   bool wait_for_writes(int count, std::chrono::seconds timeout = std::chrono::seconds(10)) {
     std::unique_lock lock(mutex_);
@@ -58,6 +64,9 @@ public:
     return it->second;
   }
 
+  std::map<std::filesystem::path,
+           std::map<std::pair<domain::Table, domain::SysId>, domain::Record>>
+      checkpoints;
   std::atomic<bool> fail_writes{false};
   // A failing write still leaves its records in the log, as a WAL append whose sync failed may.
   std::atomic<bool> failed_writes_reach_disk{false};

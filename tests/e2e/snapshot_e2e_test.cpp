@@ -1,0 +1,127 @@
+// Snapshots while serving: one taken under load holds everything acknowledged before it was
+// asked for and nothing asked for after it was written; a server started on a copy serves it,
+// with its pending countdowns re-armed. Also: admin only, the newest N kept, tools/snapshot.
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "tests/e2e/e2e_fixture.hpp"
+
+using namespace awa::testing;
+
+namespace {
+
+struct SnapshotServer {
+  SnapshotServer()
+      : demo({"--snapshot-dir", snapshots.path().string(), "--snapshot-keep", "3"}) {}
+
+  std::string take() {
+    auto client = demo.client();
+    const auto r = client.post("/api/now/awa-server/snapshots", "", admin());
+    BOOST_REQUIRE_MESSAGE(r.status == 201u, r.body);
+    return std::string(json_of(r).at("result").at("name").as_string());
+  }
+
+  std::set<std::string> queue_names(HttpClient& client) {
+    const auto listed = client.get("/api/now/table/awa_queue?sysparm_limit=1000000", admin());
+    const auto body = json_of(listed);
+    std::set<std::string> names;
+    for (const auto& q : body.at("result").as_array()) names.emplace(q.at("name").as_string());
+    return names;
+  }
+
+  TempDir snapshots;
+  DemoServer demo;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(snapshot_e2e)
+
+BOOST_FIXTURE_TEST_CASE(a_snapshot_under_load_restores_exactly_the_acknowledged_state,
+                        SnapshotServer) {
+  {
+    auto client = demo.client();
+    BOOST_REQUIRE(client.post(kOfferPath, vendor_example_body(), integration()).status == 200u);
+  }
+  std::atomic<int> phase{0};  // 0: before the snapshot was asked for, 1: during, 2: after
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::set<std::string> before, after;  // acknowledged before it began / sent after it ended
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      auto client = demo.client();
+      for (int i = 0; !stop; ++i) {
+        const std::string name = "load-" + std::to_string(w) + "-" + std::to_string(i);
+        const int sent_in = phase.load();
+        const auto r =
+            client.post("/api/now/table/awa_queue", R"({"name": ")" + name + R"("})", admin());
+        if (r.status != 201u) continue;
+        ++acknowledged;
+        std::lock_guard lock(mutex);
+        if (phase.load() == 0) before.insert(name);
+        if (sent_in == 2) after.insert(name);
+        if (after.size() >= 20) stop = true;
+      }
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (acknowledged.load() < 50 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();  // until the load runs
+  }
+  BOOST_REQUIRE(acknowledged.load() >= 50);
+  phase = 1;
+  const std::string name = take();
+  phase = 2;
+  for (auto& t : writers) t.join();
+  BOOST_TEST(before.size() >= 50u);
+  BOOST_TEST(after.size() >= 20u);
+
+  // Restore: a server on a copy of the snapshot.
+  TempDir restored_dir;
+  std::filesystem::copy(snapshots.path() / name, restored_dir.path() / "data",
+                        std::filesystem::copy_options::recursive);
+  ServerProcess restored({"--data-dir", (restored_dir.path() / "data").string()});
+  HttpClient client(restored.port());
+  const auto names = queue_names(client);
+  for (const auto& n : before) BOOST_TEST_REQUIRE(names.count(n) == 1u, n << " is missing");
+  for (const auto& n : after) BOOST_TEST_REQUIRE(names.count(n) == 0u, n << " is too new");
+  // The offer made before it is still counting down there, with a timer.
+  const auto stats = client.get("/api/now/awa-server/stats", admin());
+  BOOST_TEST(json_of(stats).at("result").at("timeouts").at("pending").as_int64() == 1);
+  const auto check = client.get("/api/now/awa-server/check", admin());
+  BOOST_TEST(check.body == R"({"result":{"violations":[]}})");
+}
+
+BOOST_FIXTURE_TEST_CASE(only_admins_take_snapshots_and_the_newest_are_kept, SnapshotServer) {
+  auto client = demo.client();
+  BOOST_TEST(client.post("/api/now/awa-server/snapshots", "", integration()).status == 403u);
+  BOOST_TEST(client.post("/api/now/awa-server/snapshots", "", basic_auth("admin", "wrong")).status ==
+             401u);
+  std::vector<std::string> taken;
+  for (int i = 0; i < 4; ++i) taken.push_back(take());
+  const auto listed = client.get("/api/now/awa-server/snapshots", admin());
+  BOOST_REQUIRE(listed.status == 200u);
+  const auto body = json_of(listed);
+  std::vector<std::string> kept;
+  for (const auto& n : body.at("result").as_array()) kept.emplace_back(n.as_string());
+  BOOST_TEST(kept == (std::vector<std::string>{taken[1], taken[2], taken[3]}));
+}
+
+BOOST_FIXTURE_TEST_CASE(tools_snapshot_takes_one, SnapshotServer) {
+  const std::string command = "AWA_PASSWORD=admin " + std::string(AWA_SOURCE_DIR) +
+                              "/tools/snapshot http://127.0.0.1:" +
+                              std::to_string(demo.server->port()) + " > /dev/null";
+  BOOST_TEST(std::system(command.c_str()) == 0);
+  auto client = demo.client();
+  const auto listed = client.get("/api/now/awa-server/snapshots", admin());
+  BOOST_TEST(json_of(listed).at("result").as_array().size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
