@@ -28,6 +28,7 @@ inline const std::string closed_interaction = "79616aba87bd5210be070d48dabb35e8"
 inline const std::string task = "89616aba87bd5210be070d48dabb35e9";
 inline const std::string queue = "92f8942787851210be070d48dabb35fb";
 inline const std::string queue_external_id = "ccaas-customer-service";
+inline const std::string reject_reason = "b2f8942787851210be070d48dabb35fd";
 }  // namespace demo
 
 inline domain::TimePoint at(std::string_view offer_time) {
