@@ -25,12 +25,16 @@ namespace {
 
 class Session;
 
-// Live sessions, so that a stop can close the idle ones.
+// Live sessions, so that a stop can close the idle ones, and so they can be counted.
 class SessionRegistry {
 public:
   void add(Session* s, std::weak_ptr<Session> w) {
     std::lock_guard lock(mutex_);
     sessions_.emplace(s, std::move(w));
+  }
+  std::size_t size() {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
   }
   void remove(Session* s) {
     std::lock_guard lock(mutex_);
@@ -71,6 +75,17 @@ public:
   void start() {
     registry_.add(this, weak_from_this());
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  // Over the connection cap: a 503 without reading the request, then a lingering close.
+  void refuse() {
+    registry_.add(this, weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->keep_alive_ = false;
+      self->write(Api::error_response(503, "Service Unavailable",
+                                      "Too many connections; try again later"),
+                  11);
+    });
   }
 
   // From any thread: finish the request in hand, then close; close now if idle.
@@ -121,7 +136,7 @@ private:
     }
     auto message = parser_->release();
     const unsigned version = message.version();
-    keep_alive_ = message.keep_alive();
+    keep_alive_ = message.keep_alive() && ++requests_ < limits_.max_requests_per_connection;
     HttpRequest request;
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
@@ -196,6 +211,7 @@ private:
   Api& api_;
   SessionRegistry& registry_;
   bool keep_alive_ = true;
+  unsigned requests_ = 0;
   bool reading_ = false;
   bool stopping_ = false;
   unsigned drained_reads_ = 0;
@@ -219,6 +235,8 @@ struct HttpServer::Impl {
       if (ec) {
         // Out of descriptors and the like: log, and keep accepting.
         log::warn("accept failed: " + ec.message());
+      } else if (registry.size() >= limits.max_connections) {
+        std::make_shared<Session>(std::move(socket), limits, api, registry)->refuse();
       } else {
         socket.set_option(tcp::no_delay(true), ec);
         std::make_shared<Session>(std::move(socket), limits, api, registry)->start();

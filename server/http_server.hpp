@@ -18,6 +18,10 @@ struct HttpLimits {
   std::size_t body_bytes = 1024 * 1024;
   unsigned read_timeout_seconds = 30;
   unsigned idle_timeout_seconds = 60;
+  // Beyond it a new connection gets a 503 and is closed (it would otherwise wait unseen).
+  unsigned max_connections = 10000;
+  // A keep-alive connection is closed after this many requests (its last answer says so).
+  unsigned max_requests_per_connection = 10000;
 };
 
 class HttpServer {

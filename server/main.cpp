@@ -1,5 +1,8 @@
 // awa-server: the binary. Reads the settings, opens the data directory, rebuilds the state,
 // seeds a new directory, serves until SIGINT/SIGTERM, then closes RocksDB cleanly.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -29,6 +32,19 @@ std::string admin_password(const server::Settings& settings) {
   std::string generated = server::random_password(20);
   server::log::warn("generated the admin password (shown only now): " + generated);
   return generated;
+}
+
+// Each connection is a descriptor: lift the soft limit (often 1024) toward the hard one, so the
+// connection cap, not EMFILE, is what a flood meets.
+void raise_open_file_limit(unsigned connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = std::min<rlim_t>(limit.rlim_max, connections + 256);
+  if (limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = wanted;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    server::log::warn("cannot raise the open file limit to " + std::to_string(wanted));
+  }
 }
 
 int serve(const server::Settings& settings) {
@@ -71,8 +87,13 @@ int serve(const server::Settings& settings) {
   server::Api api(
       instance, authenticator,
       [&http](std::function<void()> work) { http->offload(std::move(work)); }, &snapshots);
-  const server::HttpLimits limits{8 * 1024, 1024 * 1024, settings.read_timeout_seconds,
-                                  settings.idle_timeout_seconds};
+  const server::HttpLimits limits{8 * 1024,
+                                  1024 * 1024,
+                                  settings.read_timeout_seconds,
+                                  settings.idle_timeout_seconds,
+                                  settings.max_connections,
+                                  settings.max_requests_per_connection};
+  raise_open_file_limit(settings.max_connections);
   server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
                             api);
   http = &server;

@@ -66,6 +66,11 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       "seconds a client has to send a whole request, 1-3600")(
       "idle-timeout", po::value(&s.idle_timeout_seconds)->default_value(s.idle_timeout_seconds),
       "seconds a keep-alive connection may wait for its next request, 1-3600")(
+      "max-connections", po::value(&s.max_connections)->default_value(s.max_connections),
+      "open connections at most, 1-1000000; beyond, a new one gets 503 and is closed")(
+      "max-requests-per-connection",
+      po::value(&s.max_requests_per_connection)->default_value(s.max_requests_per_connection),
+      "requests on one keep-alive connection before the server closes it, 1-10000000")(
       "rocksdb-write-buffer-mib",
       po::value(&s.rocksdb_write_buffer_mib)->default_value(s.rocksdb_write_buffer_mib),
       "RocksDB memtable size in MiB, 1-1024")(
@@ -116,6 +121,8 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     check_bounds("threads", s.threads, 0u, 256u);
     check_bounds("read-timeout", s.read_timeout_seconds, 1u, 3600u);
     check_bounds("idle-timeout", s.idle_timeout_seconds, 1u, 3600u);
+    check_bounds("max-connections", s.max_connections, 1u, 1000000u);
+    check_bounds("max-requests-per-connection", s.max_requests_per_connection, 1u, 10000000u);
     check_bounds<std::size_t>("rocksdb-write-buffer-mib", s.rocksdb_write_buffer_mib, 1, 1024);
     check_bounds<std::size_t>("rocksdb-block-cache-mib", s.rocksdb_block_cache_mib, 1, 16384);
     if (s.snapshot_interval_seconds != 0) {

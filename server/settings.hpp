@@ -25,6 +25,8 @@ struct Settings {
   LogLevel log_level = LogLevel::info;
   unsigned read_timeout_seconds = 30;  // to read a whole request: slow clients are cut off
   unsigned idle_timeout_seconds = 60;  // between requests on a keep-alive connection
+  unsigned max_connections = 10000;
+  unsigned max_requests_per_connection = 10000;
   std::size_t rocksdb_write_buffer_mib = 8;
   std::size_t rocksdb_block_cache_mib = 8;
   std::string snapshot_dir;               // empty: <data-dir>.snapshots

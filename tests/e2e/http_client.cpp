@@ -40,6 +40,8 @@ HttpClient::HttpClient(std::uint16_t port) : connection_(std::make_unique<Connec
 }
 
 HttpClient::~HttpClient() = default;
+HttpClient::HttpClient(HttpClient&&) noexcept = default;
+HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 Reply HttpClient::request(const std::string& method, const std::string& target,
                           const std::string& body,

@@ -22,6 +22,8 @@ class HttpClient {
 public:
   explicit HttpClient(std::uint16_t port);
   ~HttpClient();
+  HttpClient(HttpClient&&) noexcept;
+  HttpClient& operator=(HttpClient&&) noexcept;
 
   Reply request(const std::string& method, const std::string& target, const std::string& body = {},
                 const std::map<std::string, std::string>& headers = {});

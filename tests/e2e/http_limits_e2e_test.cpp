@@ -78,4 +78,99 @@ BOOST_AUTO_TEST_CASE(connection_close_is_honoured) {
   BOOST_TEST(exchange.closed_by_server);
 }
 
+BOOST_AUTO_TEST_CASE(connections_beyond_the_cap_get_503_and_are_closed) {
+  DemoServer demo({"--max-connections", "3"});
+  std::vector<HttpClient> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(demo.client());
+    BOOST_REQUIRE(held.back().get("/healthz", "").status == 200u);  // accepted and counted
+  }
+  const auto refused = raw_exchange(demo.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  BOOST_TEST(status_of(refused.received) == 503u);
+  BOOST_TEST(refused.received.find("Retry-After: 1") != std::string::npos);
+  BOOST_TEST(refused.received.find("Too many connections") != std::string::npos);
+  BOOST_TEST(refused.closed_by_server);
+  // The held ones still work; once one goes, a new connection is taken again (the server
+  // notices the close asynchronously: a bounded number of attempts).
+  BOOST_TEST(held[0].get("/healthz", "").status == 200u);
+  held.pop_back();
+  unsigned status = 0;
+  for (int attempt = 0; attempt < 200 && status != 200u; ++attempt) {
+    status = status_of(
+        raw_exchange(demo.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .received);
+  }
+  BOOST_TEST(status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order_one_at_a_time) {
+  DemoServer demo;
+  std::string pipeline;
+  for (int i = 0; i < 50; ++i) {
+    pipeline += "GET /api/now/table/awa_queue/" + std::string(i % 2 ? kQueue : "0123456789abcdef0123456789abcdef") +
+                " HTTP/1.1\r\nHost: x\r\nAuthorization: " + admin() + "\r\n" +
+                (i == 49 ? "Connection: close\r\n" : "") + "\r\n";
+  }
+  const auto exchange = raw_exchange(demo.server->port(), pipeline);
+  BOOST_TEST(exchange.closed_by_server);
+  std::vector<unsigned> statuses;
+  for (std::size_t at = exchange.received.find("HTTP/1.1 "); at != std::string::npos;
+       at = exchange.received.find("HTTP/1.1 ", at + 1)) {
+    statuses.push_back(status_of(exchange.received.substr(at, 12)));
+  }
+  BOOST_REQUIRE(statuses.size() == 50u);
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    BOOST_TEST(statuses[i] == (i % 2 ? 200u : 404u), "answer " << i);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_keep_alive_connection_is_closed_after_its_request_cap) {
+  DemoServer demo({"--max-requests-per-connection", "3"});
+  std::string four;
+  for (int i = 0; i < 4; ++i) four += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const auto exchange = raw_exchange(demo.server->port(), four);
+  std::size_t answers = 0;
+  for (std::size_t at = exchange.received.find("HTTP/1.1 200"); at != std::string::npos;
+       at = exchange.received.find("HTTP/1.1 200", at + 1)) {
+    ++answers;
+  }
+  BOOST_TEST(answers == 3u);
+  BOOST_TEST(exchange.received.find("Connection: close") != std::string::npos);
+  BOOST_TEST(exchange.closed_by_server);
+}
+
+BOOST_AUTO_TEST_CASE(chunk_extensions_and_chunked_bodies_are_bounded) {
+  DemoServer demo;
+  const std::string head = "POST " + kOfferPath + " HTTP/1.1\r\nHost: x\r\nAuthorization: " +
+                           integration() +
+                           "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  // A chunk header with 100 KB of extensions.
+  const auto extended = raw_exchange(
+      demo.server->port(), head + "2;" + std::string(100000, 'e') + "\r\n{}\r\n0\r\n\r\n");
+  BOOST_TEST(status_of(extended.received) == 400u);
+  BOOST_TEST(extended.closed_by_server);
+  // Chunks adding up to more than 1 MiB.
+  std::string chunks;
+  for (int i = 0; i < 17; ++i) chunks += "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
+  const auto big = raw_exchange(demo.server->port(), head + chunks + "0\r\n\r\n");
+  BOOST_TEST(status_of(big.received) == 413u);
+  BOOST_TEST(demo.client().get("/healthz", "").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(json_nesting_and_long_strings_are_refused_naming_the_field) {
+  DemoServer demo;
+  auto client = demo.client();
+  std::string deep = R"({"queue_id": )";
+  for (int i = 0; i < 100; ++i) deep += "[";
+  for (int i = 0; i < 100; ++i) deep += "]";
+  deep += "}";
+  const auto nested = client.post(kOfferPath, deep, integration());
+  BOOST_TEST(nested.status == 400u);
+  const auto long_value = client.post(
+      "/api/now/table/awa_queue", R"({"name": ")" + std::string(70000, 'n') + R"("})", admin());
+  BOOST_TEST(long_value.status == 400u);
+  BOOST_TEST(long_value.body.find("Value of field name is longer than 65536 characters") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
