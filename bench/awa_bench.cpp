@@ -185,6 +185,7 @@ struct ThreadStats {
   LatencyHistogram latency;
   std::map<unsigned, std::uint64_t> statuses;
   std::uint64_t connection_errors = 0;
+  std::uint64_t reconnects = 0;  // after the server closed a keep-alive connection
 };
 
 struct RunContext {
@@ -209,6 +210,7 @@ public:
   }
 
   void start(const tcp::resolver::results_type& endpoints) {
+    endpoints_ = endpoints;
     stream_.async_connect(endpoints,
                           [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
                             if (ec) {
@@ -355,7 +357,21 @@ private:
     }
     // The next request goes to the next document: rounds interleave across documents.
     if (doc.cycle == nullptr || doc.position >= doc.cycle->size()) ++cursor_;
+    if (!response_.keep_alive()) return reconnect();  // the server closes: a new connection
     next();
+  }
+
+  void reconnect() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    buffer_.clear();
+    ++stats_.reconnects;
+    stream_.async_connect(endpoints_, [self = shared_from_this()](beast::error_code ec,
+                                                                  const tcp::endpoint&) {
+      if (ec) return self->fail();
+      self->stream_.socket().set_option(tcp::no_delay(true));
+      self->next();
+    });
   }
 
   void fail() {
@@ -364,6 +380,7 @@ private:
   }
 
   beast::tcp_stream stream_;
+  tcp::resolver::results_type endpoints_;
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;

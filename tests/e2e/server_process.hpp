@@ -22,6 +22,7 @@ public:
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  int pid() const { return pid_; }
   // SIGTERM, then the exit status (waits at most 30 s, then SIGKILL and -1).
   int terminate();
   // SIGKILL: a crash, with no chance to flush anything.
