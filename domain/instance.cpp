@@ -1,7 +1,6 @@
 #include "domain/instance.hpp"
 
 #include <future>
-#include <ranges>
 
 #include "domain/invariants.hpp"
 #include "domain/manual_assignment.hpp"
@@ -21,7 +20,7 @@ Instance::Instance(const Clock& clock, DurableLog& log, const PasswordHasher& ha
       commits_(log, sync_writes, mutex_, [this](std::span<const ChangeSet> newest_first) {
         // Called with mutex_ held: take back changes whose write failed.
         for (const auto& changes : newest_first) {
-          for (const auto& change : std::views::reverse(changes)) state_.apply(change, false);
+          for (auto it = changes.rbegin(); it != changes.rend(); ++it) state_.apply(*it, false);
           sync_timers(changes, false);
         }
       }) {}

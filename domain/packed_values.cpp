@@ -99,6 +99,7 @@ void PackedValues::set(std::size_t field, std::string_view value) {
     std::string_view scan = in;
     for (std::size_t i = 0; i < field; ++i) scan.remove_prefix(read_varint(scan));
     if (read_varint(scan) == value.size()) {
+      if (value.empty()) return;  // (memmove from an empty view's null data is undefined)
       char* place = data_.get() + (scan.data() - data_.get());
       std::memmove(place, value.data(), value.size());  // memmove: `value` may be in this buffer
       return;

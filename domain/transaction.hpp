@@ -3,7 +3,6 @@
 // them all, so a request that fails half-way leaves nothing behind.
 #pragma once
 
-#include <ranges>
 #include <utility>
 
 #include "domain/change_set.hpp"
@@ -17,7 +16,7 @@ class Transaction {
 public:
   Transaction(State& state, TimePoint now) : state_(state), now_(now) {}
   ~Transaction() {
-    for (const auto& change : std::views::reverse(changes_)) state_.apply(change, false);
+    for (auto it = changes_.rbegin(); it != changes_.rend(); ++it) state_.apply(*it, false);
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

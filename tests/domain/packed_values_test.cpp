@@ -25,6 +25,8 @@ BOOST_AUTO_TEST_CASE(each_field_reads_back_what_was_set) {
   BOOST_TEST(values[2] == "ccc");
   values[1] = "b";
   BOOST_TEST(values[1] == "b");
+  values[0] = std::string_view();  // empty over empty, in place (found by fuzzing: no UB)
+  BOOST_TEST(values[0] == "");
   BOOST_TEST(values.packed().size() == 1u + 1 + 2 + 4);
 }
 

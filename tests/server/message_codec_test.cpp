@@ -95,6 +95,13 @@ BOOST_AUTO_TEST_CASE(refuses_huge_values_naming_the_field) {
   BOOST_TEST(fields_from(R"({"short_description": ")" + huge.substr(1) + R"("})").ok());
 }
 
+BOOST_AUTO_TEST_CASE(refuses_numbers_beyond_a_double) {
+  const auto parsed = parse_body(R"({"timeout": 1.5e400})", BodyFormat::json);
+  BOOST_REQUIRE(!parsed.ok());
+  BOOST_TEST(parsed.failure().message == "Request body holds a number beyond the range of a double");
+  BOOST_TEST(parse_body(R"({"timeout": 1.5e300})", BodyFormat::json).ok());
+}
+
 BOOST_AUTO_TEST_CASE(refuses_deep_nesting) {
   std::string deep = R"({"a":)";
   for (int i = 0; i < 100; ++i) deep += "[";
