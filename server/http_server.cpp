@@ -5,8 +5,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <mutex>
 #include <thread>
@@ -23,12 +25,18 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-class Session;
+// What the registry needs of a session, over plain TCP or TLS.
+class SessionBase {
+public:
+  virtual ~SessionBase() = default;
+  // From any thread: finish the request in hand, then close; close now if idle.
+  virtual void stop() = 0;
+};
 
 // Live sessions, so that a stop can close the idle ones, and so they can be counted.
 class SessionRegistry {
 public:
-  void add(Session* s, std::weak_ptr<Session> w) {
+  void add(SessionBase* s, std::weak_ptr<SessionBase> w) {
     std::lock_guard lock(mutex_);
     sessions_.emplace(s, std::move(w));
   }
@@ -36,13 +44,13 @@ public:
     std::lock_guard lock(mutex_);
     return sessions_.size();
   }
-  void remove(Session* s) {
+  void remove(SessionBase* s) {
     std::lock_guard lock(mutex_);
     sessions_.erase(s);
   }
-  std::vector<std::shared_ptr<Session>> live() {
+  std::vector<std::shared_ptr<SessionBase>> live() {
     std::lock_guard lock(mutex_);
-    std::vector<std::shared_ptr<Session>> out;
+    std::vector<std::shared_ptr<SessionBase>> out;
     for (auto& [raw, weak] : sessions_) {
       if (auto s = weak.lock()) out.push_back(std::move(s));
     }
@@ -51,7 +59,7 @@ public:
 
 private:
   std::mutex mutex_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
 };
 
 HttpResponse error_for(const beast::error_code& ec) {
@@ -65,47 +73,83 @@ HttpResponse error_for(const beast::error_code& ec) {
   return Api::error_response(400, "Bad Request", "Malformed HTTP request: " + ec.message());
 }
 
-class Session : public std::enable_shared_from_this<Session> {
-public:
-  Session(tcp::socket socket, const HttpLimits& limits, Api& api, SessionRegistry& registry)
-      : stream_(std::move(socket)), limits_(limits), api_(api), registry_(registry) {}
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-  ~Session() { registry_.remove(this); }
+// One connection: beast::tcp_stream, or TlsStream over it.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Session(tcp::socket socket, const HttpLimits& limits, Api& api, SessionRegistry& registry)
+    requires(!kTls)
+      : stream_(std::move(socket)), limits_(limits), api_(api), registry_(registry) {}
+  Session(tcp::socket socket, net::ssl::context& tls, const HttpLimits& limits, Api& api,
+          SessionRegistry& registry)
+    requires kTls
+      : stream_(std::move(socket), tls), limits_(limits), api_(api), registry_(registry) {}
+
+  ~Session() override { registry_.remove(this); }
 
   void start() {
-    registry_.add(this, weak_from_this());
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    registry_.add(this, this->weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        // The handshake has the read deadline, like a request.
+        self->lowest().expires_after(std::chrono::seconds(self->limits_.read_timeout_seconds));
+        self->stream_.async_handshake(net::ssl::stream_base::server,
+                                      [self](beast::error_code ec) {
+                                        if (ec) return self->close();
+                                        self->read();
+                                      });
+      } else {
+        self->read();
+      }
+    });
   }
 
   // Over the connection cap: a 503 without reading the request, then a lingering close.
   void refuse() {
-    registry_.add(this, weak_from_this());
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    registry_.add(this, this->weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       self->keep_alive_ = false;
-      self->write(Api::error_response(503, "Service Unavailable",
-                                      "Too many connections; try again later"),
-                  11);
+      const auto answer = [self] {
+        self->write(Api::error_response(503, "Service Unavailable",
+                                        "Too many connections; try again later"),
+                    11);
+      };
+      if constexpr (kTls) {  // over TLS the answer needs the handshake first
+        self->lowest().expires_after(std::chrono::seconds(self->limits_.read_timeout_seconds));
+        self->stream_.async_handshake(net::ssl::stream_base::server,
+                                      [self, answer](beast::error_code ec) {
+                                        if (ec) return self->close();
+                                        answer();
+                                      });
+      } else {
+        answer();
+      }
     });
   }
 
-  // From any thread: finish the request in hand, then close; close now if idle.
-  void stop() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+  void stop() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->stopping_ = true;
-      if (self->reading_) self->stream_.cancel();
+      if (self->reading_) self->lowest().cancel();
     });
   }
 
 private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
   // Between requests a keep-alive connection may idle for the idle timeout; once the first
   // byte of a request is in, the whole request must arrive within the read timeout.
   void read() {
     if (stopping_) return close();
     reading_ = true;
     if (buffer_.size() > 0) return read_request();
-    stream_.expires_after(std::chrono::seconds(limits_.idle_timeout_seconds));
+    lowest().expires_after(std::chrono::seconds(limits_.idle_timeout_seconds));
     stream_.async_read_some(buffer_.prepare(4096),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
                               if (ec) return self->on_read(ec);
                               self->read_request();
@@ -116,10 +160,10 @@ private:
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser_->body_limit(limits_.body_bytes);
-    stream_.expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
+    lowest().expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
     http::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -146,10 +190,10 @@ private:
     request.body = std::move(message.body());
     if (log::enabled(LogLevel::debug)) log::debug(request.method + " " + request.target);
 
-    stream_.expires_never();  // the domain answers; no deadline while it does
+    lowest().expires_never();  // the domain answers; no deadline while it does
     // Keep the I/O context running while the answer waits for the durable log.
     auto guard = net::make_work_guard(stream_.get_executor());
-    api_.handle(std::move(request), [self = shared_from_this(), version,
+    api_.handle(std::move(request), [self = this->shared_from_this(), version,
                                      guard = std::move(guard)](HttpResponse response) mutable {
       net::dispatch(self->stream_.get_executor(),
                     [self, version, response = std::move(response)]() mutable {
@@ -170,9 +214,9 @@ private:
     for (auto& [name, value] : answer.headers) response->set(name, value);
     response->keep_alive(keep_alive_ && !stopping_);
     response->prepare_payload();
-    stream_.expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
+    lowest().expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
     http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), response](beast::error_code ec, std::size_t) {
                         if (ec) return self->close();
                         if (!response->keep_alive()) return self->linger_close();
                         self->read();
@@ -183,15 +227,15 @@ private:
   // the answer before the client reads it; so stop sending, discard input briefly, then close.
   void linger_close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(std::chrono::seconds(2));
     drain();
   }
 
   void drain() {
     buffer_.consume(buffer_.size());
     stream_.async_read_some(buffer_.prepare(16 * 1024),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
                               if (ec || ++self->drained_reads_ > 256) return self->close();
                               self->drain();
@@ -200,11 +244,11 @@ private:
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().socket().close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpLimits& limits_;
@@ -235,14 +279,26 @@ struct HttpServer::Impl {
       if (ec) {
         // Out of descriptors and the like: log, and keep accepting.
         log::warn("accept failed: " + ec.message());
-      } else if (registry.size() >= limits.max_connections) {
-        std::make_shared<Session>(std::move(socket), limits, api, registry)->refuse();
       } else {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), limits, api, registry)->start();
+        const bool over_cap = registry.size() >= limits.max_connections;
+        if (tls) {
+          launch(std::make_shared<Session<TlsStream>>(std::move(socket), *tls, limits, api,
+                                                      registry),
+                 over_cap);
+        } else {
+          launch(std::make_shared<Session<beast::tcp_stream>>(std::move(socket), limits, api,
+                                                              registry),
+                 over_cap);
+        }
       }
       accept();
     });
+  }
+
+  template <class S>
+  static void launch(const std::shared_ptr<S>& session, bool over_cap) {
+    over_cap ? session->refuse() : session->start();
   }
 
   void stop() {
@@ -259,14 +315,25 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::thread_pool slow_work;
+  std::optional<net::ssl::context> tls;  // set: every connection speaks TLS
   HttpLimits limits;
   Api& api;
   SessionRegistry registry;
 };
 
 HttpServer::HttpServer(const std::string& address, std::uint16_t port, const HttpLimits& limits,
-                       unsigned threads, Api& api)
+                       unsigned threads, Api& api, const std::optional<TlsFiles>& tls)
     : impl_(std::make_unique<Impl>(threads, limits, api)) {
+  if (tls) {
+    // TLS 1.2 at least; the certificate chain and key from PEM files (throws when unreadable).
+    auto& context = impl_->tls.emplace(net::ssl::context::tls_server);
+    context.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                        net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                        net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+    context.use_certificate_chain_file(tls->certificate_chain);
+    context.use_private_key_file(tls->private_key, net::ssl::context::pem);
+  }
   const tcp::endpoint endpoint(net::ip::make_address(address), port);
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol());

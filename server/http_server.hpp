@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server/api.hpp"
@@ -24,11 +25,18 @@ struct HttpLimits {
   unsigned max_requests_per_connection = 10000;
 };
 
+// PEM files for HTTPS.
+struct TlsFiles {
+  std::string certificate_chain;
+  std::string private_key;
+};
+
 class HttpServer {
 public:
-  // Binds at once (throws std::system_error when it cannot); serves from run().
+  // Binds at once (throws std::system_error when it cannot, or the TLS files do not load);
+  // serves from run(), over TLS (1.2 or later) when `tls` is given.
   HttpServer(const std::string& address, std::uint16_t port, const HttpLimits& limits,
-             unsigned threads, Api& api);
+             unsigned threads, Api& api, const std::optional<TlsFiles>& tls = std::nullopt);
   ~HttpServer();
 
   std::uint16_t port() const;

@@ -94,11 +94,14 @@ int serve(const server::Settings& settings) {
                                   settings.max_connections,
                                   settings.max_requests_per_connection};
   raise_open_file_limit(settings.max_connections);
+  std::optional<server::TlsFiles> tls;
+  if (!settings.tls_certificate.empty()) tls = {settings.tls_certificate, settings.tls_key};
   server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
-                            api);
+                            api, tls);
   http = &server;
   server::log::info("listening on " + settings.listen_address + ":" +
-                    std::to_string(server.port()) + " with " + std::to_string(settings.threads) +
+                    std::to_string(server.port()) + (tls ? " (HTTPS)" : "") + " with " +
+                    std::to_string(settings.threads) +
                     " threads, durability " +
                     (settings.durability == server::Durability::power ? "power" : "process"));
   server.run();

@@ -84,7 +84,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       po::value(&s.snapshot_interval_seconds)->default_value(s.snapshot_interval_seconds),
       "take a snapshot every this many seconds, 60-604800 (0: only on demand)")(
       "snapshot-keep", po::value(&s.snapshot_keep)->default_value(s.snapshot_keep),
-      "snapshots to keep, 1-1000; older ones are deleted");
+      "snapshots to keep, 1-1000; older ones are deleted")(
+      "tls-cert", po::value(&s.tls_certificate),
+      "PEM certificate chain: serve HTTPS (TLS 1.2 or later) instead of HTTP; needs --tls-key")(
+      "tls-key", po::value(&s.tls_key), "PEM private key of --tls-cert");
 
   CommandLine result;
   try {
@@ -129,6 +132,9 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       check_bounds("snapshot-interval", s.snapshot_interval_seconds, 60u, 604800u);
     }
     check_bounds("snapshot-keep", s.snapshot_keep, 1u, 1000u);
+    if (s.tls_certificate.empty() != s.tls_key.empty()) {
+      throw po::error("--tls-cert and --tls-key go together");
+    }
     if (s.snapshot_dir.empty()) {
       std::string data_dir = s.data_dir;
       while (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();

@@ -32,6 +32,8 @@ struct Settings {
   std::string snapshot_dir;               // empty: <data-dir>.snapshots
   unsigned snapshot_interval_seconds = 0;  // 0: only on demand
   unsigned snapshot_keep = 5;             // the newest ones kept; older ones are deleted
+  std::string tls_certificate;  // PEM chain; with tls_key, the server speaks HTTPS only
+  std::string tls_key;
 };
 
 // What the command line asked for: settings to run with, or text to print and an exit code.
