@@ -24,6 +24,9 @@ void TimeoutDriver::stop() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+  // Rounds still being written call back into this object: wait for them.
+  std::unique_lock lock(mutex_);
+  wake_.wait(lock, [this] { return rounds_unwritten_ == 0; });
 }
 
 void TimeoutDriver::timeout_armed(domain::TimePoint deadline) {
@@ -49,10 +52,24 @@ void TimeoutDriver::run() {
       }
       if (stopping_) return;
     }
-    // Bounded rounds: between them requests take the instance lock, so a storm of timeouts
-    // delays an offer by one round at most; a round that left timers due comes back at once.
+    // Bounded rounds: between them requests take the instance lock; a round that left timers
+    // due comes back at once, once fewer than two rounds wait for the writer.
     constexpr std::size_t kRound = 256;
+    constexpr unsigned kRoundsUnwritten = 2;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || rounds_unwritten_ < kRoundsUnwritten; });
+      if (stopping_) return;
+      ++rounds_unwritten_;
+    }
     const auto round = instance_.expire_due(kRound);
+    instance_.when_durable(round.ticket, [this](std::error_code) {
+      {
+        std::lock_guard lock(mutex_);
+        --rounds_unwritten_;
+      }
+      wake_.notify_all();
+    });
     if (round.outcome.ok() && round.outcome->expired > 0 && log::enabled(LogLevel::debug)) {
       log::debug("expired " + std::to_string(round.outcome->expired) + " offers");
     }

@@ -1,5 +1,8 @@
 // Sleeps until the next offer deadline and then expires what is due. The wake-up time comes from
 // the timer wheel, and an earlier deadline armed meanwhile wakes it early: no polling.
+// A storm of timeouts is expired in bounded rounds, at most two of them waiting to be written:
+// requests queue behind two rounds at most, never behind the whole storm, while the writer
+// writes one round as the next is applied.
 #pragma once
 
 #include <condition_variable>
@@ -31,6 +34,7 @@ private:
   domain::TimePoint planned_ = domain::TimePoint::max();
   domain::TimePoint earliest_armed_ = domain::TimePoint::max();
   bool stopping_ = false;
+  unsigned rounds_unwritten_ = 0;  // expiry rounds queued but not yet durable
   std::thread thread_;
 };
 

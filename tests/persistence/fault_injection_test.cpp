@@ -96,8 +96,8 @@ BOOST_AUTO_TEST_CASE(under_durability_power_every_acknowledged_change_survives_a
     BOOST_REQUIRE(!instance.load());
     BOOST_REQUIRE(!instance.initialize({"secret", true}));
     std::atomic<int> acks{0};
-    const int power_fails_after = std::uniform_int_distribution<int>(50, 400)(*new std::mt19937(
-        static_cast<unsigned>(std::random_device{}())));
+    std::mt19937 random(static_cast<unsigned>(std::random_device{}()));
+    const int power_fails_after = std::uniform_int_distribution<int>(50, 400)(random);
     std::vector<std::thread> clients;
     for (int t = 0; t < 4; ++t) {
       clients.emplace_back([&, t] {
