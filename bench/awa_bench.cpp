@@ -86,7 +86,8 @@ class SetupClient {
 public:
   SetupClient(const Options& o, std::string auth) : auth_(std::move(auth)) {
     tcp::resolver resolver(io_);
-    net::connect(socket_, resolver.resolve(o.host, o.port));
+    endpoints_ = resolver.resolve(o.host, o.port);
+    net::connect(socket_, endpoints_);
   }
   bj::value call(http::verb method, const std::string& target, const std::string& body) {
     http::request<http::string_body> req(method, target, 11);
@@ -98,6 +99,13 @@ public:
     http::write(socket_, req);
     http::response<http::string_body> res;
     http::read(socket_, buffer_, res);
+    if (!res.keep_alive()) {  // the server's request cap per connection: a new one
+      beast::error_code ignored;
+      socket_.close(ignored);
+      buffer_.clear();
+      socket_ = tcp::socket(io_);
+      net::connect(socket_, endpoints_);
+    }
     if (res.result_int() >= 300) {
       throw std::runtime_error("setup: " + target + " answered " +
                                std::to_string(res.result_int()) + ": " + res.body());
@@ -108,6 +116,7 @@ public:
 private:
   std::string auth_;
   net::io_context io_;
+  tcp::resolver::results_type endpoints_;
   tcp::socket socket_{io_};
   beast::flat_buffer buffer_;
 };
