@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/beast_request.hpp"
 #include "server/log.hpp"
 
 namespace awa::server {
@@ -181,13 +182,7 @@ private:
     auto message = parser_->release();
     const unsigned version = message.version();
     keep_alive_ = message.keep_alive() && ++requests_ < limits_.max_requests_per_connection;
-    HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    request.authorization = std::string(message[http::field::authorization]);
-    request.content_type = std::string(message[http::field::content_type]);
-    request.accept = std::string(message[http::field::accept]);
-    request.body = std::move(message.body());
+    HttpRequest request = to_http_request(std::move(message));
     if (log::enabled(LogLevel::debug)) log::debug(request.method + " " + request.target);
 
     lowest().expires_never();  // the domain answers; no deadline while it does

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "server/beast_request.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 
 namespace http = boost::beast::http;
@@ -18,14 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.put(boost::asio::buffer(data, size), ec);
   if (!ec && !parser.is_done()) parser.put_eof(ec);
   if (ec || !parser.is_done()) return 0;
-  auto message = parser.release();
-  awa::server::HttpRequest request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  request.authorization = std::string(message[http::field::authorization]);
-  request.content_type = std::string(message[http::field::content_type]);
-  request.accept = std::string(message[http::field::accept]);
-  request.body = std::move(message.body());
+  auto request = awa::server::to_http_request(parser.release());
   awa::fuzz::check_answer(awa::fuzz::World::get().handle(std::move(request)));
   return 0;
 }
