@@ -14,11 +14,11 @@ void TimeoutStats::record(TimePoint deadline, TimePoint fired_at) {
   } else {
     ++beyond_;
   }
-  // Timers fire in deadline order, so counting per deadline second needs only the current one.
-  const std::int64_t second = deadline.time_since_epoch().count() / 1000;
-  in_second_ = second == second_ ? in_second_ + 1 : 1;
-  second_ = second;
-  peak_per_second_ = std::max(peak_per_second_, in_second_);
+  // Timers fire in deadline order (within a wheel tick), so the window only moves forward.
+  const std::int64_t at = deadline.time_since_epoch().count();
+  last_second_.push_back(at);
+  while (last_second_.front() <= at - 1000) last_second_.pop_front();
+  peak_per_second_ = std::max<std::uint64_t>(peak_per_second_, last_second_.size());
 }
 
 std::int64_t TimeoutStats::lateness_percentile_ms(double fraction) const {

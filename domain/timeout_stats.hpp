@@ -1,10 +1,12 @@
 // How punctually offer countdowns fire: how late each timer fired after its deadline (whole
 // milliseconds, exact up to a second, beyond that only the maximum), and the most deadlines that
-// fell in one wall-clock second. For the timeout-storm benchmark and the stats endpoint.
+// fell within any one second (a sliding window). For the timeout-storm benchmark and the stats
+// endpoint.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <deque>
 
 #include "domain/clock.hpp"
 
@@ -27,8 +29,7 @@ private:
   std::uint64_t beyond_ = 0;
   std::uint64_t fired_ = 0;
   std::int64_t max_ms_ = 0;
-  std::int64_t second_ = -1;  // the deadline second being counted
-  std::uint64_t in_second_ = 0;
+  std::deque<std::int64_t> last_second_;  // deadlines (ms) within a second of the newest
   std::uint64_t peak_per_second_ = 0;
 };
 

@@ -69,6 +69,19 @@ BOOST_AUTO_TEST_CASE(due_offers_expire_in_bounded_rounds_and_their_lateness_is_c
   BOOST_TEST(stats.peak_due_in_one_second() == 1u);        // deadlines a second apart
 }
 
+BOOST_AUTO_TEST_CASE(the_peak_counts_deadlines_within_any_one_second) {
+  domain::TimeoutStats stats;
+  const auto t = [](int ms) { return domain::TimePoint{domain::Milliseconds{ms}}; };
+  // Across a wall-clock second boundary, but within one second of each other: one storm.
+  for (int ms : {500, 900, 1200, 1400}) stats.record(t(ms), t(ms + 3));
+  stats.record(t(2600), t(2600));  // more than a second after the others
+  BOOST_TEST(stats.peak_due_in_one_second() == 4u);
+  BOOST_TEST(stats.fired() == 5u);
+  BOOST_TEST(stats.lateness_percentile_ms(0.5) == 3);
+  BOOST_TEST(stats.lateness_percentile_ms(1.0) == 3);
+  BOOST_TEST(stats.max_lateness_ms() == 3);
+}
+
 BOOST_AUTO_TEST_CASE(without_after_timeout_presence_presence_stays) {
   const std::string id = offer(demo::alice, "5", std::nullopt, std::nullopt);
   clock.advance(5s);
