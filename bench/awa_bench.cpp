@@ -150,9 +150,8 @@ Fixture set_up(const Options& o, const std::string& auth, const std::string& run
       try {
         SetupClient maker(o, auth);
         for (unsigned i = c; i < o.documents; i += kSetupConnections) {
-          f.documents[i] =
-              id_of(maker.call(http::verb::post, "/api/now/table/interaction",
-                               R"({"short_description": "bench )" + run_id + R"("})"));
+          f.documents[i] = id_of(maker.call(http::verb::post, "/api/now/table/interaction",
+                                            R"({"short_description": "bench )" + run_id + R"("})"));
         }
       } catch (...) {
         std::lock_guard lock(failure_mutex);
@@ -290,11 +289,11 @@ private:
         request_.body() =
             R"({"queue_id": ")" + f.queue + R"(", "assignment": {"agent_sys_id": ")" +
             f.agents[own_agent] + R"(", "timeout": )" +
-            (step_ == Step::offer ? std::string("30")
-                                  : std::to_string(storm_timeout_seconds(
-                                        std::chrono::duration<double>(Clock::now() - run_.start)
-                                            .count(),
-                                        run_.options.storm_window))) +
+            (step_ == Step::offer
+                 ? std::string("30")
+                 : std::to_string(storm_timeout_seconds(
+                       std::chrono::duration<double>(Clock::now() - run_.start).count(),
+                       run_.options.storm_window))) +
             "}}";
         break;
       case Step::accept:
@@ -375,12 +374,12 @@ private:
     stream_.socket().close(ignored);
     buffer_.clear();
     ++stats_.reconnects;
-    stream_.async_connect(endpoints_, [self = shared_from_this()](beast::error_code ec,
-                                                                  const tcp::endpoint&) {
-      if (ec) return self->fail();
-      self->stream_.socket().set_option(tcp::no_delay(true));
-      self->next();
-    });
+    stream_.async_connect(endpoints_,
+                          [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                            if (ec) return self->fail();
+                            self->stream_.socket().set_option(tcp::no_delay(true));
+                            self->next();
+                          });
   }
 
   void fail() {
@@ -570,7 +569,9 @@ int main(int argc, char** argv) {
   if (!o.fake_setup) {
     try {
       SetupClient client(o, auth);
-      const auto stats = [&] { return client.call(http::verb::get, "/api/now/awa-server/stats", ""); };
+      const auto stats = [&] {
+        return client.call(http::verb::get, "/api/now/awa-server/stats", "");
+      };
       server_stats = stats().at("result");
       // A storm's last countdowns run out after the run: wait for them (bounded).
       const auto wait_until = Clock::now() + std::chrono::duration_cast<Clock::duration>(

@@ -152,8 +152,8 @@ Record new_work_item(SysIdGenerator& ids, const Record& document, const Record& 
   Record item = blank_record(Table::awa_work_item, ids.next());
   item[document_table] = std::string(spec_of(document.table).name);
   item[document_id] = document.id.str();
-  item[display_name] =
-      std::string(spec_of(document.table).label) + ": " + std::string(document[document_field::number]);
+  item[display_name] = std::string(spec_of(document.table).label) + ": " +
+                       std::string(document[document_field::number]);
   item[work_item_field::queue] = queue.id.str();
   item[state] = work_item_state::queued;
   item[active] = "true";

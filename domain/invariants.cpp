@@ -16,7 +16,8 @@ std::vector<std::string> find_violations(const State& state) {
     const std::string name = "work item " + id.str();
     const bool is_active = item.is_true(active);
     const bool consult = item[consult_state] == "open";
-    if (is_active && ++active_per_document[(consult ? "consult:" : "") + std::string(item[document_id])] > 1) {
+    if (is_active &&
+        ++active_per_document[(consult ? "consult:" : "") + std::string(item[document_id])] > 1) {
       found.push_back("document " + std::string(item[document_id]) + " has more than one active " +
                       (consult ? "consult" : "work item"));
     }

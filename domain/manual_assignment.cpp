@@ -38,10 +38,9 @@ Outcome<OfferAccepted> assign_work_item(Transaction& tx, const Caller& caller,
     item[offer_count] = std::to_string(parse_integer(item[offer_count]).value_or(0) + 1);
   }
   offer_to(item, assignment.value(), tx);
-  OfferAccepted accepted{
-      std::string(kAssignmentRequested),
-      {item[display_name].str(), item.id.str(), item[document_id].str(),
-       item[document_table].str(), item[queue].str()}};
+  OfferAccepted accepted{std::string(kAssignmentRequested),
+                         {item[display_name].str(), item.id.str(), item[document_id].str(),
+                          item[document_table].str(), item[queue].str()}};
   tx.put(std::move(item));
   return accepted;
 }

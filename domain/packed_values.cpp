@@ -27,7 +27,9 @@ std::optional<std::uint64_t> get_varint(std::string_view& in) {
 }
 
 // Reads a varint known to be well formed (the buffer was checked when it was built).
-std::uint64_t read_varint(std::string_view& in) { return *get_varint(in); }
+std::uint64_t read_varint(std::string_view& in) {
+  return *get_varint(in);
+}
 
 }  // namespace
 
@@ -41,7 +43,9 @@ PackedValues::PackedValues(std::initializer_list<std::string_view> values) {
   assign(packed);
 }
 
-PackedValues::PackedValues(const PackedValues& other) { assign(other.packed()); }
+PackedValues::PackedValues(const PackedValues& other) {
+  assign(other.packed());
+}
 
 PackedValues& PackedValues::operator=(const PackedValues& other) {
   if (this != &other) assign(other.packed());

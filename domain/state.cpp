@@ -11,9 +11,7 @@ bool is_open_consult(const Record& item) {
 }
 
 // The document index an active work item belongs in: the open consult, or the work item.
-SysIdMap<SysId>& index_for(const Record& item,
-                                            SysIdMap<SysId>& active,
-                                            SysIdMap<SysId>& consults) {
+SysIdMap<SysId>& index_for(const Record& item, SysIdMap<SysId>& active, SysIdMap<SysId>& consults) {
   return is_open_consult(item) ? consults : active;
 }
 

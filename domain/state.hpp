@@ -54,7 +54,9 @@ private:
   // Hashes strings and string_views alike, so lookups by a record's value do not copy it.
   struct TextHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
   };
   using UniqueIndex = boost::unordered_flat_map<std::string, SysId, TextHash, std::equal_to<>>;
   std::map<std::pair<Table, std::size_t>, UniqueIndex> unique_;

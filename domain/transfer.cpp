@@ -71,7 +71,8 @@ Outcome<OfferAccepted> transfer_work(Transaction& tx, SysIdGenerator& ids,
       target_queue ? *target_queue : (from_queue ? *from_queue : *source_queue.value());
   Record to = new_work_item(ids, *document.value(), to_queue);
   to[previous_work_item] = from.id.str();
-  to[external_segment_id] = request.external_segment_id.value_or(std::string(from[external_segment_id]));
+  to[external_segment_id] =
+      request.external_segment_id.value_or(std::string(from[external_segment_id]));
   if (!blind) to[consult_state] = "open";
   if (to_agent) {
     to[offer_count] = "1";
@@ -81,10 +82,9 @@ Outcome<OfferAccepted> transfer_work(Transaction& tx, SysIdGenerator& ids,
   tx.put(std::move(from));
 
   const std::string& queue_as_sent = to_agent ? *t.source_queue_id : *t.target_id;
-  OfferAccepted accepted{
-      std::string(kTransferRequested),
-      {to[display_name].str(), to.id.str(), to[document_id].str(), to[document_table].str(),
-       queue_as_sent}};
+  OfferAccepted accepted{std::string(kTransferRequested),
+                         {to[display_name].str(), to.id.str(), to[document_id].str(),
+                          to[document_table].str(), queue_as_sent}};
   tx.put(std::move(to));
   return accepted;
 }

@@ -13,7 +13,7 @@ class Env;
 class FileSystem;
 struct Options;
 class Status;
-}
+}  // namespace rocksdb
 
 namespace awa::persistence {
 

@@ -1,12 +1,11 @@
 #include "server/api.hpp"
 
-#include "server/log.hpp"
-
 #include <boost/url/parse.hpp>
 
 #include <memory>
 
 #include "domain/field_value.hpp"
+#include "server/log.hpp"
 #include "server/message_codec.hpp"
 
 namespace awa::server {
@@ -351,8 +350,8 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
       return respond(render(200, bj::object{{"result", std::move(names)}}, out));
     }
     if (method != "POST") return respond(method_not_allowed("GET, POST", out));
-    return snapshots_->take([respond = std::move(respond), out](
-                                std::error_code error, const std::filesystem::path& path) {
+    return snapshots_->take([respond = std::move(respond), out](std::error_code error,
+                                                                const std::filesystem::path& path) {
       if (error) {
         return respond(error_response(503, "Service Unavailable",
                                       "The snapshot could not be written: " + error.message(),

@@ -4,14 +4,13 @@
 #pragma once
 
 #include <atomic>
-
 #include <functional>
 
 #include "domain/instance.hpp"
-#include "server/snapshots.hpp"
 #include "server/basic_auth.hpp"
 #include "server/body_format.hpp"
 #include "server/http_message.hpp"
+#include "server/snapshots.hpp"
 
 namespace awa::server {
 

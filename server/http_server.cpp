@@ -3,9 +3,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -82,13 +82,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(tcp::socket socket, const HttpLimits& limits, Api& api, SessionRegistry& registry)
-    requires(!kTls)
+  Session(tcp::socket socket, const HttpLimits& limits, Api& api,
+          SessionRegistry& registry) requires(!kTls)
       : stream_(std::move(socket)), limits_(limits), api_(api), registry_(registry) {}
   Session(tcp::socket socket, net::ssl::context& tls, const HttpLimits& limits, Api& api,
-          SessionRegistry& registry)
-    requires kTls
-      : stream_(std::move(socket), tls), limits_(limits), api_(api), registry_(registry) {}
+          SessionRegistry& registry) requires kTls : stream_(std::move(socket), tls),
+                                                     limits_(limits),
+                                                     api_(api),
+                                                     registry_(registry) {}
 
   ~Session() override { registry_.remove(this); }
 
@@ -98,11 +99,10 @@ public:
       if constexpr (kTls) {
         // The handshake has the read deadline, like a request.
         self->lowest().expires_after(std::chrono::seconds(self->limits_.read_timeout_seconds));
-        self->stream_.async_handshake(net::ssl::stream_base::server,
-                                      [self](beast::error_code ec) {
-                                        if (ec) return self->close();
-                                        self->read();
-                                      });
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->close();
+          self->read();
+        });
       } else {
         self->read();
       }
@@ -162,9 +162,10 @@ private:
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser_->body_limit(limits_.body_bytes);
     lowest().expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
@@ -210,12 +211,13 @@ private:
     response->keep_alive(keep_alive_ && !stopping_);
     response->prepare_payload();
     lowest().expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
-    http::async_write(stream_, *response,
-                      [self = this->shared_from_this(), response](beast::error_code ec, std::size_t) {
-                        if (ec) return self->close();
-                        if (!response->keep_alive()) return self->linger_close();
-                        self->read();
-                      });
+    http::async_write(
+        stream_, *response,
+        [self = this->shared_from_this(), response](beast::error_code ec, std::size_t) {
+          if (ec) return self->close();
+          if (!response->keep_alive()) return self->linger_close();
+          self->read();
+        });
   }
 
   // Closing with unread request bytes makes the kernel reset the connection, which can destroy
@@ -278,9 +280,9 @@ struct HttpServer::Impl {
         socket.set_option(tcp::no_delay(true), ec);
         const bool over_cap = registry.size() >= limits.max_connections;
         if (tls) {
-          launch(std::make_shared<Session<TlsStream>>(std::move(socket), *tls, limits, api,
-                                                      registry),
-                 over_cap);
+          launch(
+              std::make_shared<Session<TlsStream>>(std::move(socket), *tls, limits, api, registry),
+              over_cap);
         } else {
           launch(std::make_shared<Session<beast::tcp_stream>>(std::move(socket), limits, api,
                                                               registry),

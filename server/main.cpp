@@ -101,8 +101,7 @@ int serve(const server::Settings& settings) {
   http = &server;
   server::log::info("listening on " + settings.listen_address + ":" +
                     std::to_string(server.port()) + (tls ? " (HTTPS)" : "") + " with " +
-                    std::to_string(settings.threads) +
-                    " threads, durability " +
+                    std::to_string(settings.threads) + " threads, durability " +
                     (settings.durability == server::Durability::power ? "power" : "process"));
   server.run();
 

@@ -201,8 +201,7 @@ bj::value server_stats(const ServerStats& stats) {
                         {"p99", t.lateness_percentile_ms(0.99)},
                         {"p999", t.lateness_percentile_ms(0.999)},
                         {"max", t.max_lateness_ms()}}}};
-  bj::object commits{{"writes", stats.commits.writes},
-                     {"change_sets", stats.commits.change_sets}};
+  bj::object commits{{"writes", stats.commits.writes}, {"change_sets", stats.commits.change_sets}};
   bj::object o{{"records", stats.records},
                {"timeouts", std::move(timeouts)},
                {"commits", std::move(commits)}};

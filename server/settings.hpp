@@ -29,10 +29,10 @@ struct Settings {
   unsigned max_requests_per_connection = 10000;
   std::size_t rocksdb_write_buffer_mib = 8;
   std::size_t rocksdb_block_cache_mib = 8;
-  std::string snapshot_dir;               // empty: <data-dir>.snapshots
+  std::string snapshot_dir;                // empty: <data-dir>.snapshots
   unsigned snapshot_interval_seconds = 0;  // 0: only on demand
-  unsigned snapshot_keep = 5;             // the newest ones kept; older ones are deleted
-  std::string tls_certificate;  // PEM chain; with tls_key, the server speaks HTTPS only
+  unsigned snapshot_keep = 5;              // the newest ones kept; older ones are deleted
+  std::string tls_certificate;             // PEM chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;
 };
 

@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_that_reached_the_disk_is_written_back_before
 
   log.fail_writes = true;
   log.failed_writes_reach_disk = true;
-  BOOST_TEST(write({{Table::awa_queue, v1.id, v1, v2}}));       // answered as failed...
+  BOOST_TEST(write({{Table::awa_queue, v1.id, v1, v2}}));              // answered as failed...
   BOOST_TEST(log.find(Table::awa_queue, v1.id)->values == v2.values);  // ...yet on disk
   BOOST_TEST(queue.storage_error());
 

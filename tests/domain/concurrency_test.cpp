@@ -84,9 +84,9 @@ BOOST_AUTO_TEST_CASE(concurrent_lifecycles_keep_every_invariant) {
                 integration, {"awa_work_item", "document_id=" + document + "^active=true"});
             if (!items.outcome.ok() || items.outcome->empty()) break;
             const auto& item = items.outcome->front();
-            domain::InboxActionRequest request{std::string(item[domain::work_item_field::assigned_to]),
-                                               item.id.str(),
-                                               std::string("b2f8942787851210be070d48dabb35fd")};
+            domain::InboxActionRequest request{
+                std::string(item[domain::work_item_field::assigned_to]), item.id.str(),
+                std::string("b2f8942787851210be070d48dabb35fd")};
             if (random() % 2 == 0) {
               instance.accept(integration, request);
             } else {

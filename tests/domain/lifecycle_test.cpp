@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(due_offers_expire_in_bounded_rounds_and_their_lateness_is_c
   BOOST_TEST(stats.lateness_percentile_ms(0.5) == 30);
   BOOST_TEST(stats.max_lateness_ms() == 1030);
   BOOST_TEST(stats.lateness_percentile_ms(1.0) == 1030);  // beyond the exact range: the maximum
-  BOOST_TEST(stats.peak_due_in_one_second() == 1u);        // deadlines a second apart
+  BOOST_TEST(stats.peak_due_in_one_second() == 1u);       // deadlines a second apart
 }
 
 BOOST_AUTO_TEST_CASE(the_peak_counts_deadlines_within_any_one_second) {

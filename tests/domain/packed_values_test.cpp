@@ -1,10 +1,10 @@
 // A record's packed values: each field reads back what was set, whatever its length, and only
 // well-formed packed bytes are taken in.
+#include "domain/packed_values.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <string>
-
-#include "domain/packed_values.hpp"
 
 using awa::domain::PackedValues;
 
@@ -72,9 +72,11 @@ BOOST_AUTO_TEST_CASE(unpack_takes_only_well_formed_bytes) {
   const std::string packed(values.packed());
   BOOST_TEST(!PackedValues::unpack(""));
   BOOST_TEST(!PackedValues::unpack(packed.substr(0, packed.size() - 1)));  // cut short
-  BOOST_TEST(!PackedValues::unpack(packed + "x"));                          // trailing bytes
-  BOOST_TEST(!PackedValues::unpack("\x02\x05" "abc"));                      // length past end
-  BOOST_TEST(!PackedValues::unpack("\x80\x80\x80"));                        // varint never ends
+  BOOST_TEST(!PackedValues::unpack(packed + "x"));                         // trailing bytes
+  BOOST_TEST(
+      !PackedValues::unpack("\x02\x05"
+                            "abc"));                  // length past end
+  BOOST_TEST(!PackedValues::unpack("\x80\x80\x80"));  // varint never ends
   BOOST_TEST(PackedValues::unpack(std::string(1, '\0'))->size() == 0u);
 }
 

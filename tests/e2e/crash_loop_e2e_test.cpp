@@ -70,9 +70,8 @@ public:
       model.offer_agent = create_agent(client, "crash-offer-" + std::to_string(c));
       model.presence_agent = create_agent(client, "crash-presence-" + std::to_string(c));
       for (int d = 0; d < kDocumentsPerClient; ++d) {
-        const auto created =
-            client.post("/api/now/table/interaction", R"({"short_description": "crash loop"})",
-                        admin());
+        const auto created = client.post("/api/now/table/interaction",
+                                         R"({"short_description": "crash loop"})", admin());
         BOOST_REQUIRE(created.status == 201u);
         const std::string id(json_of(created).at("result").at("sys_id").as_string());
         model.documents.push_back(id);
@@ -128,8 +127,7 @@ public:
       if (m.maybe_queue && queue_names.count(*m.maybe_queue)) m.queues.insert(*m.maybe_queue);
 
       const auto agent = client.get("/api/now/awa/agents/" + m.presence_agent, integration());
-      const std::string presence(
-          json_of(agent).at("result").at("presence").at("name").as_string());
+      const std::string presence(json_of(agent).at("result").at("presence").at("name").as_string());
       BOOST_TEST_REQUIRE((presence == m.presence || presence == m.maybe_presence),
                          "presence " << presence << ", acknowledged " << m.presence);
       m.presence = presence;
@@ -143,9 +141,9 @@ public:
           const auto& maybe = m.maybe_item->second;
           matches = seen.state == maybe.state && (maybe.id.empty() || seen.id == maybe.id);
         }
-        BOOST_TEST_REQUIRE(matches, "document " << document << ": acknowledged " << acked.id
-                                                << " " << acked.state << ", found " << seen.id
-                                                << " " << seen.state);
+        BOOST_TEST_REQUIRE(matches, "document " << document << ": acknowledged " << acked.id << " "
+                                                << acked.state << ", found " << seen.id << " "
+                                                << seen.state);
         m.items[document] = seen;
       }
       m.maybe_queue.reset();
@@ -164,8 +162,8 @@ public:
       auto client = demo.client();
       for (const auto* table : {"sys_user", "awa_queue", "awa_presence_state", "awa_agent_presence",
                                 "awa_reject_reason", "interaction", "task", "awa_work_item"}) {
-        const auto listed = client.get(
-            std::string("/api/now/table/") + table + "?sysparm_limit=1000000", admin());
+        const auto listed =
+            client.get(std::string("/api/now/table/") + table + "?sysparm_limit=1000000", admin());
         BOOST_REQUIRE(listed.status == 200u);
         const auto rows = json_of(listed);
         for (const auto& r : rows.at("result").as_array()) {
@@ -193,14 +191,12 @@ public:
     for (const auto& [key, digest] : served) {
       const auto it = stored.find(key);
       BOOST_TEST_REQUIRE((it != stored.end()), key << " is served but not stored");
-      BOOST_TEST_REQUIRE(it->second == digest, key << ": served " << digest << ", stored "
-                                                   << it->second);
+      BOOST_TEST_REQUIRE(it->second == digest,
+                         key << ": served " << digest << ", stored " << it->second);
     }
   }
 
-  void restart(int cycle) {
-    demo.restart({"--durability", cycle % 2 ? "power" : "process"});
-  }
+  void restart(int cycle) { demo.restart({"--durability", cycle % 2 ? "power" : "process"}); }
 
   static constexpr int kClients = 3;
   static constexpr int kDocumentsPerClient = 4;
@@ -214,11 +210,11 @@ private:
         R"({"user_name": ")" + name + R"(", "roles": "awa_agent,awa_external_user"})", admin());
     BOOST_REQUIRE(created.status == 201u);
     const std::string id(json_of(created).at("result").at("sys_id").as_string());
-    BOOST_REQUIRE(client
-                      .request("PUT", "/api/now/awa/agents/" + id, agent_body(ps::available),
-                               {{"Authorization", integration()},
-                                {"Content-Type", "application/json"}})
-                      .status == 200u);
+    BOOST_REQUIRE(
+        client
+            .request("PUT", "/api/now/awa/agents/" + id, agent_body(ps::available),
+                     {{"Authorization", integration()}, {"Content-Type", "application/json"}})
+            .status == 200u);
     return id;
   }
 
@@ -270,8 +266,8 @@ private:
           const std::string name =
               "crash-" + std::to_string(cycle) + "-" + std::to_string(id) + "-" + std::to_string(n);
           m.maybe_queue = name;
-          const auto r = client->post("/api/now/table/awa_queue",
-                                      R"({"name": ")" + name + R"("})", admin());
+          const auto r =
+              client->post("/api/now/table/awa_queue", R"({"name": ")" + name + R"("})", admin());
           if (r.status == 201u) {
             m.queues.insert(name);
           } else {
@@ -319,10 +315,10 @@ private:
       }
     } else if (item.state == "pending_accept") {
       m.maybe_item = {document, {item.id, "accepted"}};
-      r = client.request("POST", "/api/now/awa/inbox/actions/accept",
-                         R"({"agent_id": ")" + m.offer_agent + R"(", "work_item_id": ")" +
-                             item.id + R"("})",
-                         json);
+      r = client.request(
+          "POST", "/api/now/awa/inbox/actions/accept",
+          R"({"agent_id": ")" + m.offer_agent + R"(", "work_item_id": ")" + item.id + R"("})",
+          json);
       if (r.status == 200u) item.state = "accepted";
     } else {  // accepted: back to the queue, as a new queued work item
       m.maybe_item = {document, {"", "queued"}};

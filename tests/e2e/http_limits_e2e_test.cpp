@@ -85,7 +85,8 @@ BOOST_AUTO_TEST_CASE(connections_beyond_the_cap_get_503_and_are_closed) {
     held.push_back(demo.client());
     BOOST_REQUIRE(held.back().get("/healthz", "").status == 200u);  // accepted and counted
   }
-  const auto refused = raw_exchange(demo.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto refused =
+      raw_exchange(demo.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   BOOST_TEST(status_of(refused.received) == 503u);
   BOOST_TEST(refused.received.find("Retry-After: 1") != std::string::npos);
   BOOST_TEST(refused.received.find("Too many connections") != std::string::npos);
@@ -96,9 +97,9 @@ BOOST_AUTO_TEST_CASE(connections_beyond_the_cap_get_503_and_are_closed) {
   held.pop_back();
   unsigned status = 0;
   for (int attempt = 0; attempt < 200 && status != 200u; ++attempt) {
-    status = status_of(
-        raw_exchange(demo.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .received);
+    status = status_of(raw_exchange(demo.server->port(),
+                                    "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                           .received);
   }
   BOOST_TEST(status == 200u);
 }
@@ -107,7 +108,8 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order_one_at_a_time) {
   DemoServer demo;
   std::string pipeline;
   for (int i = 0; i < 50; ++i) {
-    pipeline += "GET /api/now/table/awa_queue/" + std::string(i % 2 ? kQueue : "0123456789abcdef0123456789abcdef") +
+    pipeline += "GET /api/now/table/awa_queue/" +
+                std::string(i % 2 ? kQueue : "0123456789abcdef0123456789abcdef") +
                 " HTTP/1.1\r\nHost: x\r\nAuthorization: " + admin() + "\r\n" +
                 (i == 49 ? "Connection: close\r\n" : "") + "\r\n";
   }
@@ -141,9 +143,9 @@ BOOST_AUTO_TEST_CASE(a_keep_alive_connection_is_closed_after_its_request_cap) {
 
 BOOST_AUTO_TEST_CASE(chunk_extensions_and_chunked_bodies_are_bounded) {
   DemoServer demo;
-  const std::string head = "POST " + kOfferPath + " HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                           integration() +
-                           "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string head =
+      "POST " + kOfferPath + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + integration() +
+      "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
   // A chunk header with 100 KB of extensions.
   const auto extended = raw_exchange(
       demo.server->port(), head + "2;" + std::string(100000, 'e') + "\r\n{}\r\n0\r\n\r\n");
@@ -166,8 +168,8 @@ BOOST_AUTO_TEST_CASE(json_nesting_and_long_strings_are_refused_naming_the_field)
   deep += "}";
   const auto nested = client.post(kOfferPath, deep, integration());
   BOOST_TEST(nested.status == 400u);
-  const auto long_value = client.post(
-      "/api/now/table/awa_queue", R"({"name": ")" + std::string(70000, 'n') + R"("})", admin());
+  const auto long_value = client.post("/api/now/table/awa_queue",
+                                      R"({"name": ")" + std::string(70000, 'n') + R"("})", admin());
   BOOST_TEST(long_value.status == 400u);
   BOOST_TEST(long_value.body.find("Value of field name is longer than 65536 characters") !=
              std::string::npos);

@@ -34,11 +34,10 @@ BOOST_AUTO_TEST_CASE(no_secret_reaches_logs_answers_data_or_snapshots) {
   std::string answers;
   {
     auto client = demo.client();
-    const auto created = client.post(
-        "/api/now/table/sys_user",
-        R"({"user_name": "secret.keeper", "password": ")" + password +
-            R"(", "roles": "awa_integration_user"})",
-        admin());
+    const auto created = client.post("/api/now/table/sys_user",
+                                     R"({"user_name": "secret.keeper", "password": ")" + password +
+                                         R"(", "roles": "awa_integration_user"})",
+                                     admin());
     BOOST_REQUIRE(created.status == 201u);
     answers += created.body;
     for (int i = 0; i < 3; ++i) {
@@ -55,10 +54,10 @@ BOOST_AUTO_TEST_CASE(no_secret_reaches_logs_answers_data_or_snapshots) {
   BOOST_REQUIRE(log.find("GET /api/now/table/sys_user") != std::string::npos);  // debug lines
 
   const std::string encoded = credentials.substr(6);  // after "Basic "
-  for (const auto& [where, text] :
-       {std::pair<std::string, std::string>{"the log", log}, {"the answers", answers},
-        {"the data directory", contents_of(demo.dir.path())},
-        {"the snapshot", contents_of(snapshots.path())}}) {
+  for (const auto& [where, text] : {std::pair<std::string, std::string>{"the log", log},
+                                    {"the answers", answers},
+                                    {"the data directory", contents_of(demo.dir.path())},
+                                    {"the snapshot", contents_of(snapshots.path())}}) {
     BOOST_TEST(text.find(password) == std::string::npos, "the password is in " << where);
     BOOST_TEST(text.find(encoded) == std::string::npos, "the Authorization header is in " << where);
     BOOST_TEST(text.find("admin:admin") == std::string::npos, "admin's credentials in " << where);

@@ -16,8 +16,7 @@ using namespace awa::testing;
 namespace {
 
 struct SnapshotServer {
-  SnapshotServer()
-      : demo({"--snapshot-dir", snapshots.path().string(), "--snapshot-keep", "3"}) {}
+  SnapshotServer() : demo({"--snapshot-dir", snapshots.path().string(), "--snapshot-keep", "3"}) {}
 
   std::string take() {
     auto client = demo.client();
@@ -102,8 +101,9 @@ BOOST_FIXTURE_TEST_CASE(a_snapshot_under_load_restores_exactly_the_acknowledged_
 BOOST_FIXTURE_TEST_CASE(only_admins_take_snapshots_and_the_newest_are_kept, SnapshotServer) {
   auto client = demo.client();
   BOOST_TEST(client.post("/api/now/awa-server/snapshots", "", integration()).status == 403u);
-  BOOST_TEST(client.post("/api/now/awa-server/snapshots", "", basic_auth("admin", "wrong")).status ==
-             401u);
+  BOOST_TEST(
+      client.post("/api/now/awa-server/snapshots", "", basic_auth("admin", "wrong")).status ==
+      401u);
   std::vector<std::string> taken;
   for (int i = 0; i < 4; ++i) taken.push_back(take());
   const auto listed = client.get("/api/now/awa-server/snapshots", admin());
@@ -115,9 +115,9 @@ BOOST_FIXTURE_TEST_CASE(only_admins_take_snapshots_and_the_newest_are_kept, Snap
 }
 
 BOOST_FIXTURE_TEST_CASE(tools_snapshot_takes_one, SnapshotServer) {
-  const std::string command = "AWA_PASSWORD=admin " + std::string(AWA_SOURCE_DIR) +
-                              "/tools/snapshot http://127.0.0.1:" +
-                              std::to_string(demo.server->port()) + " > /dev/null";
+  const std::string command =
+      "AWA_PASSWORD=admin " + std::string(AWA_SOURCE_DIR) +
+      "/tools/snapshot http://127.0.0.1:" + std::to_string(demo.server->port()) + " > /dev/null";
   BOOST_TEST(std::system(command.c_str()) == 0);
   auto client = demo.client();
   const auto listed = client.get("/api/now/awa-server/snapshots", admin());

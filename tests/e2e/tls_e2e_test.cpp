@@ -19,7 +19,8 @@ struct CurlResult {
 
 CurlResult curl(const std::string& arguments) {
   CurlResult result;
-  FILE* pipe = ::popen(("curl --silent --show-error --max-time 20 " + arguments + " 2>&1").c_str(), "r");
+  FILE* pipe =
+      ::popen(("curl --silent --show-error --max-time 20 " + arguments + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return result;
   char buffer[4096];
   while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
@@ -41,16 +42,15 @@ BOOST_AUTO_TEST_CASE(https_with_tls_1_2_as_the_floor) {
   const auto health = curl(trust + url + "/healthz");
   BOOST_TEST(health.exit_code == 0, health.output);
   BOOST_TEST(health.output == R"({"status":"ok"})");
-  const auto agent =
-      curl(trust + "-u integration:demo " + url + "/api/now/awa/agents/" + kAgent);
+  const auto agent = curl(trust + "-u integration:demo " + url + "/api/now/awa/agents/" + kAgent);
   BOOST_TEST(agent.exit_code == 0, agent.output);
   BOOST_TEST(agent.output.find(R"("name":"Available")") != std::string::npos, agent.output);
 
   BOOST_TEST(curl(trust + "--tlsv1.2 --tls-max 1.2 " + url + "/healthz").exit_code == 0);
   BOOST_TEST(curl(trust + "--tlsv1.3 " + url + "/healthz").exit_code == 0);
   // TLS 1.1, with the client's own floor lowered so that only the server can refuse it.
-  const auto old = curl(trust + "--tlsv1.1 --tls-max 1.1 --ciphers DEFAULT@SECLEVEL=0 " + url +
-                        "/healthz");
+  const auto old =
+      curl(trust + "--tlsv1.1 --tls-max 1.1 --ciphers DEFAULT@SECLEVEL=0 " + url + "/healthz");
   BOOST_TEST(old.exit_code != 0, old.output);
 
   // Plain HTTP on the HTTPS port: no HTTP answer, the connection is closed.

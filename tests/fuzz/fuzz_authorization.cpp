@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto caller = world.authenticator.verify(header);
   if (caller && !credentials) std::abort();  // verified without being a Basic header
   if (caller && !world.authenticator.cached(header)) std::abort();  // verified, then cached
-  awa::server::HttpRequest request{"GET", "/api/now/table/awa_queue?sysparm_limit=1", header,
-                                   "", "", ""};
+  awa::server::HttpRequest request{
+      "GET", "/api/now/table/awa_queue?sysparm_limit=1", header, "", "", ""};
   const auto answer = world.handle(std::move(request));
   awa::fuzz::check_answer(answer);
   if ((answer.status == 401) == caller.has_value()) std::abort();

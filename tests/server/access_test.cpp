@@ -2,9 +2,8 @@
 // password, an agent, the integration user, a manager, admin), each cell on a fresh instance so
 // one cell's change cannot decide another's answer. Also: an unknown user costs the same password
 // check as a wrong password, and no secret is ever sent back.
-#include <boost/test/unit_test.hpp>
-
 #include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include <future>
 
@@ -82,8 +81,8 @@ struct World {
   std::string work_item;
 };
 
-const std::vector<std::string> kCallers = {"",         "admin:wrong",     "alice.agent:demo",
-                                           "integration:demo", "manager:demo", "admin:admin-pw"};
+const std::vector<std::string> kCallers = {
+    "", "admin:wrong", "alice.agent:demo", "integration:demo", "manager:demo", "admin:admin-pw"};
 
 // One row: a request (built once the world exists) and the expected status per caller, in
 // kCallers' order.
@@ -100,7 +99,10 @@ std::vector<Row> rows() {
   const std::string queue_path = "/api/now/table/awa_queue/" + demo::queue;
   // none, wrong password, agent, integration, manager, admin
   return {
-      {"offer work", [](const World&) { return Cell{"POST", World::offer_path(), World::offer_body()}; },
+      {"offer work",
+       [](const World&) {
+         return Cell{"POST", World::offer_path(), World::offer_body()};
+       },
        {401, 401, 403, 200, 200, 200}},
       {"manual assignment (unknown work item: past the role check, not found)",
        [](const World&) {
@@ -110,9 +112,9 @@ std::vector<Row> rows() {
        {401, 401, 403, 404, 404, 404}},
       {"accept (the agent's own item)",
        [](const World& w) {
-         return Cell{"POST", "/api/now/awa/inbox/actions/accept",
-                     R"({"agent_id": ")" + demo::alice + R"(", "work_item_id": ")" + w.work_item +
-                         R"("})"};
+         return Cell{
+             "POST", "/api/now/awa/inbox/actions/accept",
+             R"({"agent_id": ")" + demo::alice + R"(", "work_item_id": ")" + w.work_item + R"("})"};
        },
        {401, 401, 200, 200, 403, 200}},
       {"reject (the agent's own item)",
@@ -133,7 +135,10 @@ std::vector<Row> rows() {
                      R"({"document_sys_id": ")" + demo::interaction2 + R"(", "hand_over": true})"};
        },
        {401, 401, 403, 404, 404, 404}},
-      {"agent presence", [agent_path](const World&) { return Cell{"GET", agent_path, ""}; },
+      {"agent presence",
+       [agent_path](const World&) {
+         return Cell{"GET", agent_path, ""};
+       },
        {401, 401, 403, 200, 403, 200}},
       {"set agent presence",
        [agent_path, away](const World&) {
@@ -141,39 +146,69 @@ std::vector<Row> rows() {
        },
        {401, 401, 403, 200, 403, 200}},
       {"presence states",
-       [agent_path](const World&) { return Cell{"GET", agent_path + "/presence_states", ""}; },
+       [agent_path](const World&) {
+         return Cell{"GET", agent_path + "/presence_states", ""};
+       },
        {401, 401, 403, 200, 403, 200}},
       {"capacities",
-       [agent_path](const World&) { return Cell{"GET", agent_path + "/capacities", ""}; },
+       [agent_path](const World&) {
+         return Cell{"GET", agent_path + "/capacities", ""};
+       },
        {401, 401, 403, 200, 403, 200}},
-      {"table list", [](const World&) { return Cell{"GET", "/api/now/table/awa_queue", ""}; },
+      {"table list",
+       [](const World&) {
+         return Cell{"GET", "/api/now/table/awa_queue", ""};
+       },
        {401, 401, 403, 200, 200, 200}},
-      {"table read", [queue_path](const World&) { return Cell{"GET", queue_path, ""}; },
+      {"table read",
+       [queue_path](const World&) {
+         return Cell{"GET", queue_path, ""};
+       },
        {401, 401, 403, 200, 200, 200}},
       {"table create",
-       [](const World&) { return Cell{"POST", "/api/now/table/awa_queue", R"({"name": "n"})"}; },
+       [](const World&) {
+         return Cell{"POST", "/api/now/table/awa_queue", R"({"name": "n"})"};
+       },
        {401, 401, 403, 403, 403, 201}},
       {"table patch",
-       [queue_path](const World&) { return Cell{"PATCH", queue_path, R"({"name": "n"})"}; },
+       [queue_path](const World&) {
+         return Cell{"PATCH", queue_path, R"({"name": "n"})"};
+       },
        {401, 401, 403, 403, 403, 200}},
       {"table put",
-       [queue_path](const World&) { return Cell{"PUT", queue_path, R"({"name": "n"})"}; },
+       [queue_path](const World&) {
+         return Cell{"PUT", queue_path, R"({"name": "n"})"};
+       },
        {401, 401, 403, 403, 403, 200}},
-      {"table delete", [queue_path](const World&) { return Cell{"DELETE", queue_path, ""}; },
+      {"table delete",
+       [queue_path](const World&) {
+         return Cell{"DELETE", queue_path, ""};
+       },
        {401, 401, 403, 403, 403, 204}},
       {"server stats",
-       [](const World&) { return Cell{"GET", "/api/now/awa-server/stats", ""}; },
+       [](const World&) {
+         return Cell{"GET", "/api/now/awa-server/stats", ""};
+       },
        {401, 401, 403, 403, 403, 200}},
       {"invariant check",
-       [](const World&) { return Cell{"GET", "/api/now/awa-server/check", ""}; },
+       [](const World&) {
+         return Cell{"GET", "/api/now/awa-server/check", ""};
+       },
        {401, 401, 403, 403, 403, 200}},
       {"snapshot",
-       [](const World&) { return Cell{"POST", "/api/now/awa-server/snapshots", ""}; },
+       [](const World&) {
+         return Cell{"POST", "/api/now/awa-server/snapshots", ""};
+       },
        {401, 401, 403, 403, 403, 201}},
       {"snapshot list",
-       [](const World&) { return Cell{"GET", "/api/now/awa-server/snapshots", ""}; },
+       [](const World&) {
+         return Cell{"GET", "/api/now/awa-server/snapshots", ""};
+       },
        {401, 401, 403, 403, 403, 200}},
-      {"health (open to all)", [](const World&) { return Cell{"GET", "/healthz", ""}; },
+      {"health (open to all)",
+       [](const World&) {
+         return Cell{"GET", "/healthz", ""};
+       },
        {200, 200, 200, 200, 200, 200}},
   };
 }

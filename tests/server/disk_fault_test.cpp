@@ -37,9 +37,12 @@ struct Stack {
   }
 
   HttpResponse call(std::string method, std::string target, std::string body = {}) {
-    HttpRequest request{std::move(method), std::move(target),
+    HttpRequest request{std::move(method),
+                        std::move(target),
                         testing::basic_header("admin:admin-pw"),
-                        body.empty() ? "" : "application/json", {}, std::move(body)};
+                        body.empty() ? "" : "application/json",
+                        {},
+                        std::move(body)};
     std::promise<HttpResponse> answered;
     api.handle(std::move(request), [&](HttpResponse r) { answered.set_value(std::move(r)); });
     return answered.get_future().get();

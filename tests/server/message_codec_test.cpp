@@ -98,7 +98,8 @@ BOOST_AUTO_TEST_CASE(refuses_huge_values_naming_the_field) {
 BOOST_AUTO_TEST_CASE(refuses_numbers_beyond_a_double) {
   const auto parsed = parse_body(R"({"timeout": 1.5e400})", BodyFormat::json);
   BOOST_REQUIRE(!parsed.ok());
-  BOOST_TEST(parsed.failure().message == "Request body holds a number beyond the range of a double");
+  BOOST_TEST(parsed.failure().message ==
+             "Request body holds a number beyond the range of a double");
   BOOST_TEST(parse_body(R"({"timeout": 1.5e300})", BodyFormat::json).ok());
 }
 

@@ -64,8 +64,7 @@ public:
     return it->second;
   }
 
-  std::map<std::filesystem::path,
-           std::map<std::pair<domain::Table, domain::SysId>, domain::Record>>
+  std::map<std::filesystem::path, std::map<std::pair<domain::Table, domain::SysId>, domain::Record>>
       checkpoints;
   std::atomic<bool> fail_writes{false};
   // A failing write still leaves its records in the log, as a WAL append whose sync failed may.
