@@ -34,7 +34,7 @@ std::filesystem::path Snapshots::reserve_name() {
   // Names sort by time; a second one within the same second gets a suffix.
   std::string name = std::string(kPrefix) + stamp;
   for (int n = 2; in_progress_.count(name) || std::filesystem::exists(directory_ / name); ++n) {
-    char suffix[8];
+    char suffix[16];
     std::snprintf(suffix, sizeof suffix, "-%03d", n);  // sorts in order
     name = std::string(kPrefix) + stamp + suffix;
   }
