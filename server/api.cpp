@@ -52,6 +52,11 @@ HttpResponse unauthorized(BodyFormat format) {
   return r;
 }
 
+// This server's own endpoints (stats, check, snapshots) are for admins.
+HttpResponse admin_only(BodyFormat format) {
+  return Api::error_response(403, "User Not Authorized", "Requires the admin role", format);
+}
+
 HttpResponse not_found_path(BodyFormat format) {
   return Api::error_response(404, "Requested URI does not represent any resource", {}, format);
 }
@@ -318,9 +323,7 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
   // GET awa-server/stats: this server's own figures (timer punctuality, group commit), admin only.
   if (is(path, {"awa-server", "stats"})) {
     if (method != "GET") return respond(method_not_allowed("GET", out));
-    if (!caller.roles.has(domain::Role::admin)) {
-      return respond(error_response(403, "User Not Authorized", "Requires the admin role", out));
-    }
+    if (!caller.roles.has(domain::Role::admin)) return respond(admin_only(out));
     const message::ServerStats stats{instance_.record_count(), instance_.pending_timeouts(),
                                      instance_.timeout_stats(), instance_.commit_stats()};
     return respond(render(200, message::server_stats(stats), out));
@@ -330,9 +333,7 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
   // without a timer); empty when all is well. Admin only: it scans everything.
   if (is(path, {"awa-server", "check"})) {
     if (method != "GET") return respond(method_not_allowed("GET", out));
-    if (!caller.roles.has(domain::Role::admin)) {
-      return respond(error_response(403, "User Not Authorized", "Requires the admin role", out));
-    }
+    if (!caller.roles.has(domain::Role::admin)) return respond(admin_only(out));
     bj::array found;
     for (auto& v : instance_.violations()) found.emplace_back(std::move(v));
     return respond(render(200, bj::object{{"result", bj::object{{"violations", found}}}}, out));
@@ -341,9 +342,7 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
   // POST awa-server/snapshots: a snapshot of exactly what was acknowledged before this request;
   // GET: the snapshots kept. Admin only.
   if (is(path, {"awa-server", "snapshots"}) && snapshots_ != nullptr) {
-    if (!caller.roles.has(domain::Role::admin)) {
-      return respond(error_response(403, "User Not Authorized", "Requires the admin role", out));
-    }
+    if (!caller.roles.has(domain::Role::admin)) return respond(admin_only(out));
     if (method == "GET") {
       bj::array names;
       for (auto& name : snapshots_->list()) names.emplace_back(std::move(name));
