@@ -4,8 +4,9 @@
 
 namespace awa::domain {
 
-CommitQueue::CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo)
-    : log_(log), sync_(sync), state_mutex_(state_mutex), undo_(std::move(undo)) {
+CommitQueue::CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo,
+                         std::chrono::milliseconds sweep)
+    : log_(log), sync_(sync), sweep_(sweep), state_mutex_(state_mutex), undo_(std::move(undo)) {
   writer_ = std::thread([this] { run(); });
 }
 
@@ -18,7 +19,7 @@ CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
   const Ticket ticket = next_++;
   visible_ = ticket;
   queue_.push_back({ticket, std::move(changes), {}});
-  wake_.notify_one();
+  if (sync_) wake_.notify_one();  // unsynced, whoever waits for it writes it
   return ticket;
 }
 
@@ -42,15 +43,35 @@ std::error_code CommitQueue::failure_of(Ticket ticket) const {
   return {};
 }
 
-void CommitQueue::when_durable(Ticket ticket, Completion done) {
+void CommitQueue::when_durable(Ticket ticket, Completion done, Lead lead_when) {
   std::unique_lock lock(mutex_);
   if (ticket > resolved_) {
     waiters_.emplace(ticket, std::move(done));
+    if (!sync_ && lead_when == Lead::now) lead(lock);
     return;
   }
   const auto error = failure_of(ticket);
   lock.unlock();
   done(error);
+}
+
+void CommitQueue::flush() {
+  if (sync_) return;
+  std::unique_lock lock(mutex_);
+  lead(lock);
+}
+
+void CommitQueue::lead(std::unique_lock<std::mutex>& lock) {
+  if (writing_) return;  // whoever writes takes ours along before stopping
+  writing_ = true;
+  // A few writes at most, so a leader's own callers (its connections) are not starved by a
+  // stream of others' changes; the writer thread takes over what is left.
+  constexpr int kMaxWrites = 4;
+  for (int i = 0; i < kMaxWrites && !queue_.empty() && !queue_.front().action; ++i) {
+    write_next(lock);
+  }
+  writing_ = false;
+  if (!queue_.empty()) wake_.notify_one();
 }
 
 void CommitQueue::stop() {
@@ -74,66 +95,74 @@ std::error_code CommitQueue::storage_error() const {
 }
 
 void CommitQueue::run() {
-  std::vector<Pending> group;
-  std::vector<const ChangeSet*> sets;
+  constexpr auto kWriteBackRetry = std::chrono::seconds(1);
+  std::unique_lock lock(mutex_);
   for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      const auto has_work = [this] { return stopping_ || !queue_.empty(); };
-      if (compensation_.empty()) {
-        wake_.wait(lock, has_work);
-      } else {
-        wake_.wait_for(lock, std::chrono::seconds(1), has_work);  // then retry the write-back
-      }
-      if (queue_.empty() && compensation_.empty()) return;  // stopping, everything written
-      if (queue_.empty() && !stopping_) {
-        lock.unlock();
-        write_back();
-        continue;
-      }
-      if (queue_.empty()) {  // stopping: one last try to leave the disk as memory is
-        lock.unlock();
-        write_back();
-        return;
-      }
-      // An action queued first runs now, between writes.
-      if (queue_.front().action) {
-        Pending step = std::move(queue_.front());
-        queue_.pop_front();
-        lock.unlock();
-        const std::error_code error = step.action();
-        if (error) {
-          std::lock_guard relock(mutex_);
-          failed_.push_back({step.ticket, step.ticket, error});
-        }
-        resolve(step.ticket);
-        continue;
-      }
-      // Everything queued up to the next action goes in one batch: under load, many requests
-      // share one write.
-      group.clear();
-      while (!queue_.empty() && !queue_.front().action) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    sets.clear();
-    if (!compensation_.empty()) sets.push_back(&compensation_);  // first: later changes build on it
-    for (const auto& pending : group) sets.push_back(&pending.changes);
-    if (const std::error_code error = log_.write(sets, sync_)) {
-      fail_from(group, error);
+    const auto ready = [this] { return !writing_ && (stopping_ || !queue_.empty()); };
+    // compensation_ is only read while nobody writes.
+    const bool write_back_due = !writing_ && !compensation_.empty();
+    if (!sync_) {
+      wake_.wait_for(lock, write_back_due ? kWriteBackRetry : sweep_, ready);
+    } else if (write_back_due) {
+      wake_.wait_for(lock, kWriteBackRetry, ready);
     } else {
-      compensation_.clear();
+      wake_.wait(lock, ready);
     }
-
-    {
-      std::lock_guard lock(mutex_);
-      if (compensation_.empty()) storage_error_ = {};
-      ++stats_.writes;
-      stats_.change_sets += group.size();
+    if (writing_) continue;
+    if (queue_.empty()) {
+      if (!compensation_.empty()) {  // retry the write-back; when stopping, one last try
+        writing_ = true;
+        lock.unlock();
+        write_back();
+        lock.lock();
+        writing_ = false;
+      }
+      if (stopping_) return;
+      continue;
     }
-    resolve(group.back().ticket);
+    writing_ = true;
+    write_next(lock);
+    writing_ = false;
   }
+}
+
+void CommitQueue::write_next(std::unique_lock<std::mutex>& lock) {
+  if (queue_.front().action) {  // a step between writes, alone
+    Pending step = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    const std::error_code error = step.action();
+    lock.lock();
+    if (error) failed_.push_back({step.ticket, step.ticket, error});
+    lock.unlock();
+    resolve(step.ticket);
+    lock.lock();
+    return;
+  }
+  // Everything queued up to the next action goes in one batch: under load, many requests share
+  // one write.
+  group_.clear();
+  while (!queue_.empty() && !queue_.front().action) {
+    group_.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  lock.unlock();
+  sets_.clear();
+  if (!compensation_.empty()) sets_.push_back(&compensation_);  // first: later changes build on it
+  for (const auto& pending : group_) sets_.push_back(&pending.changes);
+  if (const std::error_code error = log_.write(sets_, sync_)) {
+    fail_from(group_, error);
+  } else {
+    compensation_.clear();
+  }
+  lock.lock();
+  if (compensation_.empty()) storage_error_ = {};
+  ++stats_.writes;
+  stats_.change_sets += group_.size();
+  const Ticket last = group_.back().ticket;
+  lock.unlock();
+  resolve(last);
+  lock.lock();
 }
 
 void CommitQueue::resolve(Ticket ticket) {
@@ -184,14 +213,10 @@ void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) 
 void CommitQueue::write_back() {
   const ChangeSet* sets[] = {&compensation_};
   const std::error_code error = log_.write(sets, sync_);
+  if (!error) compensation_.clear();
   std::lock_guard lock(mutex_);
   ++stats_.writes;
-  if (error) {
-    storage_error_ = error;
-  } else {
-    compensation_.clear();
-    storage_error_ = {};
-  }
+  storage_error_ = error;
 }
 
 }  // namespace awa::domain

@@ -7,8 +7,15 @@
 // write may still have left bytes on disk (a WAL append whose sync failed), so the records it
 // touched are written back as memory has them (the undo, made durable) before anything else,
 // retried every second until the disk takes it.
+//
+// Who writes: a synced write waits for the disk, so it happens on the writer thread and callers
+// never block on it. An unsynced write costs less than waking a thread, so the caller that waits
+// for it leads: it writes everything queued (other callers' changes too) on its own thread, and
+// callers that arrive meanwhile leave theirs to the leader. The writer thread then only runs
+// actions, write-backs, and, every few milliseconds, changes nobody waits for.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -31,7 +38,13 @@ public:
   // Called with the instance lock held, with change sets newest first, to take them back.
   using Undo = std::function<void(std::span<const ChangeSet>)>;
 
-  CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo);
+  // Unsynced, callers write what they wait for; changes nobody waits for (and any a leader left
+  // behind) are swept up by the writer thread this often.
+  static constexpr std::chrono::milliseconds kSweep{10};
+
+  // `sync`: every write is synced (and made by the writer thread); otherwise callers lead.
+  CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo,
+              std::chrono::milliseconds sweep = kSweep);
   ~CommitQueue();
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
@@ -46,9 +59,17 @@ public:
   // Caller holds the state mutex: the newest ticket, for a read that saw the state as it is.
   Ticket newest() const;
 
+  // Unsynced: whether the caller writes at once, or calls flush() soon (after the other requests
+  // of its I/O round, so that they share one write).
+  enum class Lead { now, on_flush };
   // Runs `done` once every change up to `ticket` is durable (error_code{}) or failed. It runs on
-  // the writer thread, or on the calling thread when nothing is pending: keep it short.
-  void when_durable(Ticket ticket, Completion done);
+  // whichever thread wrote, or on the calling thread when nothing is pending: keep it short.
+  // Unsynced, the calling thread may write first (everything queued), so the caller must not
+  // hold the state mutex.
+  void when_durable(Ticket ticket, Completion done, Lead lead = Lead::now);
+  // Unsynced: writes what is queued on this thread, unless someone writes already (who then
+  // takes it along). Synced: nothing to do, the writer thread writes. Same rule on the mutex.
+  void flush();
 
   // Writes what is queued and stops the writer. Idempotent.
   void stop();
@@ -74,6 +95,12 @@ private:
   };
 
   void run();
+  // Caller holds `lock` and has set writing_: writes the next step (an action, or every change
+  // queued up to the next action), releasing the lock meanwhile.
+  void write_next(std::unique_lock<std::mutex>& lock);
+  // Caller holds `lock`: unless someone writes already, writes the queued changes on this thread
+  // and leaves actions and write-backs to the writer thread.
+  void lead(std::unique_lock<std::mutex>& lock);
   void fail_from(std::vector<Pending>& group, std::error_code error);
   void write_back();
   void resolve(Ticket ticket);
@@ -81,6 +108,7 @@ private:
 
   DurableLog& log_;
   const bool sync_;
+  const std::chrono::milliseconds sweep_;
   std::mutex& state_mutex_;
   Undo undo_;
 
@@ -92,8 +120,11 @@ private:
   Ticket resolved_ = 0;  // every ticket up to here is durable or failed
   std::vector<FailedRange> failed_;
   std::error_code storage_error_;
-  // Writer thread only: the records of failed writes, as memory has them again.
+  bool writing_ = false;  // someone is between taking a step from the queue and resolving it
+  // Only whoever writes (writing_): the records of failed writes, as memory has them again.
   ChangeSet compensation_;
+  std::vector<Pending> group_;          // the batch being written
+  std::vector<const ChangeSet*> sets_;  // its change sets, as the log takes them
   std::multimap<Ticket, Completion> waiters_;
   Stats stats_;
   bool stopping_ = false;

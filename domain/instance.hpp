@@ -107,9 +107,12 @@ public:
   std::optional<Credential> credential(std::string_view user_name) const;
   std::optional<Roles> current_roles(const SysId& user, std::uint64_t version) const;
 
-  void when_durable(CommitQueue::Ticket ticket, CommitQueue::Completion done) {
-    commits_.when_durable(ticket, std::move(done));
+  // See CommitQueue: call without holding anything of the instance.
+  void when_durable(CommitQueue::Ticket ticket, CommitQueue::Completion done,
+                    CommitQueue::Lead lead = CommitQueue::Lead::now) {
+    commits_.when_durable(ticket, std::move(done), lead);
   }
+  void flush() { commits_.flush(); }
   // Writes what is queued; later operations must not be called.
   void stop() { commits_.stop(); }
 

@@ -178,7 +178,7 @@ void Api::note_write(std::error_code error) {
   }
 }
 
-void Api::handle(HttpRequest request, Respond respond) {
+void Api::handle(HttpRequest request, Respond respond, Lead lead) {
   // Health checks come from load balancers and orchestrators, without credentials.
   if (request.target == "/healthz") {
     if (request.method != "GET" && request.method != "HEAD") {
@@ -197,18 +197,19 @@ void Api::handle(HttpRequest request, Respond respond) {
                                   "Supported response types: application/json, application/xml"));
   }
   if (auto caller = authenticator_.cached(request.authorization)) {
-    return dispatch(request, *caller, *out, std::move(respond));
+    return dispatch(request, *caller, *out, std::move(respond), lead);
   }
   auto shared = std::make_shared<HttpRequest>(std::move(request));
   offload_([this, shared, format = *out, respond = std::move(respond)]() mutable {
     const auto caller = authenticator_.verify(shared->authorization);
     if (!caller) return respond(unauthorized(format));
-    dispatch(*shared, *caller, format, std::move(respond));
+    // Off the I/O loop: no flush follows, so write at once.
+    dispatch(*shared, *caller, format, std::move(respond), Lead::now);
   });
 }
 
 void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, BodyFormat out,
-                   Respond respond) {
+                   Respond respond, Lead lead) {
   const auto parsed = parse_route(request.target);
   if (!parsed) return respond(not_found_path(out));
   if (!*parsed) return respond(failure_response(parsed->failure(), out));
@@ -228,12 +229,14 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
   // Sends `response` once what it reflects is durable; a failed write sends `on_storage_failure`.
   const auto answer_when_durable = [&](domain::CommitQueue::Ticket ticket, HttpResponse response,
                                        HttpResponse on_storage_failure) {
-    instance_.when_durable(ticket,
-                           [this, respond = std::move(respond), response = std::move(response),
-                            failed = std::move(on_storage_failure)](std::error_code error) mutable {
-                             note_write(error);
-                             respond(error ? std::move(failed) : std::move(response));
-                           });
+    instance_.when_durable(
+        ticket,
+        [this, respond = std::move(respond), response = std::move(response),
+         failed = std::move(on_storage_failure)](std::error_code error) mutable {
+          note_write(error);
+          respond(error ? std::move(failed) : std::move(response));
+        },
+        lead);
   };
   const auto storage_error = [&] {
     return error_response(503, "Service Unavailable",

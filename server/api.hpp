@@ -24,8 +24,12 @@ public:
   Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
       Snapshots* snapshots = nullptr);
 
-  // Calls `respond` exactly once, possibly on another thread.
-  void handle(HttpRequest request, Respond respond);
+  // Calls `respond` exactly once, possibly on another thread. With Lead::on_flush the answer may
+  // wait for a call to flush(): an I/O loop calls it once per round of requests, so they share
+  // one write to the durable log.
+  using Lead = domain::CommitQueue::Lead;
+  void handle(HttpRequest request, Respond respond, Lead lead = Lead::now);
+  void flush() { instance_.flush(); }
 
   // The platform's error envelope with `status`: for errors found before the API (bad HTTP).
   static HttpResponse error_response(unsigned status, std::string_view message,
@@ -39,7 +43,7 @@ private:
   void note_write(std::error_code error);
 
   void dispatch(const HttpRequest& request, const domain::Caller& caller, BodyFormat out,
-                Respond respond);
+                Respond respond, Lead lead);
 
   domain::Instance& instance_;
   Authenticator& authenticator_;

@@ -1,10 +1,11 @@
 #include "server/http_server.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -74,19 +75,44 @@ HttpResponse error_for(const beast::error_code& ec) {
   return Api::error_response(400, "Bad Request", "Malformed HTTP request: " + ec.message());
 }
 
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// One I/O thread with its own event loop, and the connections it serves: a connection stays on
+// one thread, so it needs no strand, and handing it work from another thread is one post.
+struct Worker {
+  net::io_context io{1};
+  // The requests handled in one round of ready sockets share one write to the durable log: the
+  // first of them posts a flush, which runs after the rest of the round.
+  bool flush_posted = false;
+  void flush_after_round(Api& api) {
+    if (flush_posted) return;
+    flush_posted = true;
+    net::post(io, [this, &api] {
+      flush_posted = false;
+      api.flush();
+    });
+  }
+};
 
-// One connection: beast::tcp_stream, or TlsStream over it.
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using TcpStream = beast::basic_stream<tcp, Executor>;
+using TlsStream = beast::ssl_stream<TcpStream>;
+
+// One connection: TcpStream, or TlsStream over it.
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
 public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(tcp::socket socket, const HttpLimits& limits, Api& api,
+  Session(Socket socket, Worker& worker, const HttpLimits& limits, Api& api,
           SessionRegistry& registry) requires(!kTls)
-      : stream_(std::move(socket)), limits_(limits), api_(api), registry_(registry) {}
-  Session(tcp::socket socket, net::ssl::context& tls, const HttpLimits& limits, Api& api,
+      : stream_(std::move(socket)),
+        worker_(worker),
+        limits_(limits),
+        api_(api),
+        registry_(registry) {}
+  Session(Socket socket, net::ssl::context& tls, Worker& worker, const HttpLimits& limits, Api& api,
           SessionRegistry& registry) requires kTls : stream_(std::move(socket), tls),
+                                                     worker_(worker),
                                                      limits_(limits),
                                                      api_(api),
                                                      registry_(registry) {}
@@ -140,7 +166,7 @@ public:
   }
 
 private:
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  TcpStream& lowest() { return beast::get_lowest_layer(stream_); }
 
   // Between requests a keep-alive connection may idle for the idle timeout; once the first
   // byte of a request is in, the whole request must arrive within the read timeout.
@@ -189,14 +215,18 @@ private:
     lowest().expires_never();  // the domain answers; no deadline while it does
     // Keep the I/O context running while the answer waits for the durable log.
     auto guard = net::make_work_guard(stream_.get_executor());
-    api_.handle(std::move(request), [self = this->shared_from_this(), version,
-                                     guard = std::move(guard)](HttpResponse response) mutable {
-      net::dispatch(self->stream_.get_executor(),
-                    [self, version, response = std::move(response)]() mutable {
-                      self->write(std::move(response), version);
-                    });
-      guard.reset();
-    });
+    api_.handle(
+        std::move(request),
+        [self = this->shared_from_this(), version,
+         guard = std::move(guard)](HttpResponse response) mutable {
+          net::dispatch(self->stream_.get_executor(),
+                        [self, version, response = std::move(response)]() mutable {
+                          self->write(std::move(response), version);
+                        });
+          guard.reset();
+        },
+        Api::Lead::on_flush);
+    worker_.flush_after_round(api_);
   }
 
   void write(HttpResponse answer, unsigned version) {
@@ -246,6 +276,7 @@ private:
   }
 
   Stream stream_;
+  Worker& worker_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpLimits& limits_;
@@ -262,35 +293,45 @@ private:
 
 struct HttpServer::Impl {
   Impl(unsigned threads, const HttpLimits& l, Api& a)
-      : io(static_cast<int>(threads)),
-        thread_count(threads),
-        acceptor(net::make_strand(io)),
-        signals(io, SIGINT, SIGTERM),
+      : workers(make_workers(threads)),
+        acceptor(workers.front()->io),
+        signals(workers.front()->io, SIGINT, SIGTERM),
         slow_work(2),
         limits(l),
-        api(a) {}
+        api(a) {
+    for (auto& worker : workers) keep_running.push_back(net::make_work_guard(worker->io));
+  }
 
+  static std::vector<std::unique_ptr<Worker>> make_workers(unsigned threads) {
+    std::vector<std::unique_ptr<Worker>> out;
+    for (unsigned i = 0; i < std::max(threads, 1u); ++i) out.push_back(std::make_unique<Worker>());
+    return out;
+  }
+
+  // New connections go to the workers in turn.
   void accept() {
-    acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (ec) {
-        // Out of descriptors and the like: log, and keep accepting.
-        log::warn("accept failed: " + ec.message());
-      } else {
-        socket.set_option(tcp::no_delay(true), ec);
-        const bool over_cap = registry.size() >= limits.max_connections;
-        if (tls) {
-          launch(
-              std::make_shared<Session<TlsStream>>(std::move(socket), *tls, limits, api, registry),
-              over_cap);
-        } else {
-          launch(std::make_shared<Session<beast::tcp_stream>>(std::move(socket), limits, api,
-                                                              registry),
-                 over_cap);
-        }
-      }
-      accept();
-    });
+    Worker& worker = *workers[next_worker++ % workers.size()];
+    acceptor.async_accept(worker.io.get_executor(),
+                          [this, &worker](beast::error_code ec, Socket socket) {
+                            if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+                            if (ec) {
+                              // Out of descriptors and the like: log, and keep accepting.
+                              log::warn("accept failed: " + ec.message());
+                            } else {
+                              socket.set_option(tcp::no_delay(true), ec);
+                              const bool over_cap = registry.size() >= limits.max_connections;
+                              if (tls) {
+                                launch(std::make_shared<Session<TlsStream>>(
+                                           std::move(socket), *tls, worker, limits, api, registry),
+                                       over_cap);
+                              } else {
+                                launch(std::make_shared<Session<TcpStream>>(
+                                           std::move(socket), worker, limits, api, registry),
+                                       over_cap);
+                              }
+                            }
+                            accept();
+                          });
   }
 
   template <class S>
@@ -304,13 +345,16 @@ struct HttpServer::Impl {
       acceptor.close(ignored);
       signals.cancel(ignored);
       for (auto& session : registry.live()) session->stop();
+      // Each loop returns once its connections have closed.
+      for (auto& guard : keep_running) guard.reset();
     });
   }
 
-  net::io_context io;
-  unsigned thread_count;
-  tcp::acceptor acceptor;
-  net::signal_set signals;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<net::executor_work_guard<Executor>> keep_running;
+  std::size_t next_worker = 0;  // the acceptor's thread only
+  net::basic_socket_acceptor<tcp, Executor> acceptor;
+  net::basic_signal_set<Executor> signals;
   net::thread_pool slow_work;
   std::optional<net::ssl::context> tls;  // set: every connection speaks TLS
   HttpLimits limits;
@@ -354,12 +398,12 @@ void HttpServer::run() {
     impl_->stop();
   });
   impl_->accept();
-  std::vector<std::thread> workers;
-  for (unsigned i = 1; i < impl_->thread_count; ++i) {
-    workers.emplace_back([this] { impl_->io.run(); });
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
+    threads.emplace_back([this, i] { impl_->workers[i]->io.run(); });
   }
-  impl_->io.run();
-  for (auto& w : workers) w.join();
+  impl_->workers.front()->io.run();
+  for (auto& t : threads) t.join();
 }
 
 void HttpServer::stop() {

@@ -52,6 +52,26 @@ private:
   bool open_ = false;
 };
 
+// Records which thread made each write, and how many change sets it carried.
+class ThreadRecordingLog final : public DurableLog {
+public:
+  std::error_code write(std::span<const ChangeSet* const> sets, bool) override {
+    std::lock_guard lock(mutex_);
+    writes.push_back({std::this_thread::get_id(), sets.size()});
+    return {};
+  }
+  std::error_code load(const std::function<void(Record&&)>&) override { return {}; }
+  std::error_code checkpoint(const std::filesystem::path&) override { return {}; }
+  struct Write {
+    std::thread::id thread;
+    std::size_t sets;
+  };
+  std::vector<Write> writes;
+
+private:
+  std::mutex mutex_;
+};
+
 ChangeSet create(int n) {
   Record r = blank_record(Table::awa_queue, SysIdGenerator{}.next());
   r.values[queue_field::name] = "queue " + std::to_string(n);
@@ -237,6 +257,90 @@ BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {
   }
   BOOST_TEST(log.wait_for_writes(1));
   BOOST_TEST(log.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(unsynced_the_caller_that_waits_writes_on_its_own_thread) {
+  ThreadRecordingLog log;
+  std::mutex state_mutex;
+  // No sweep during the test: every write is the caller's.
+  CommitQueue queue(
+      log, false, state_mutex, [](std::span<const ChangeSet>) {}, std::chrono::hours(1));
+  CommitQueue::Ticket ticket;
+  {
+    std::lock_guard lock(state_mutex);
+    ticket = queue.enqueue(create(1));
+  }
+  bool answered = false;
+  queue.when_durable(ticket, [&](std::error_code e) { answered = !e; });
+  BOOST_TEST(answered);  // already, on this thread: no hand-off to the writer
+  BOOST_REQUIRE(log.writes.size() == 1u);
+  BOOST_TEST((log.writes[0].thread == std::this_thread::get_id()));
+}
+
+BOOST_AUTO_TEST_CASE(answers_led_on_flush_share_one_write) {
+  ThreadRecordingLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(
+      log, false, state_mutex, [](std::span<const ChangeSet>) {}, std::chrono::hours(1));
+  int answered = 0;
+  for (int i = 0; i < 3; ++i) {  // three requests of one I/O round
+    CommitQueue::Ticket ticket;
+    {
+      std::lock_guard lock(state_mutex);
+      ticket = queue.enqueue(create(i));
+    }
+    queue.when_durable(
+        ticket, [&](std::error_code e) { answered += !e; }, CommitQueue::Lead::on_flush);
+  }
+  BOOST_TEST(answered == 0);
+  BOOST_TEST(log.writes.empty());
+  queue.flush();  // the end of the round
+  BOOST_TEST(answered == 3);
+  BOOST_REQUIRE(log.writes.size() == 1u);
+  BOOST_TEST(log.writes[0].sets == 3u);
+  BOOST_TEST((log.writes[0].thread == std::this_thread::get_id()));
+}
+
+BOOST_AUTO_TEST_CASE(unsynced_concurrent_callers_lose_nothing_and_keep_the_order) {
+  testing::MemoryLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
+  // Four threads rename one shared record in turn under the state lock; the last rename applied
+  // must be the one on disk, whoever wrote which batch.
+  const ChangeSet created = create(0);
+  Record current = *created.front().after;
+  {
+    std::lock_guard lock(state_mutex);
+    queue.enqueue(created);
+  }
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        CommitQueue::Ticket ticket;
+        {
+          std::lock_guard lock(state_mutex);
+          Record before = current;
+          current[queue_field::name] = "t" + std::to_string(t) + " " + std::to_string(i);
+          ticket = queue.enqueue({{Table::awa_queue, current.id, before, current}});
+        }
+        const auto lead = i % 2 ? CommitQueue::Lead::now : CommitQueue::Lead::on_flush;
+        queue.when_durable(
+            ticket, [&](std::error_code e) { answered += !e; }, lead);
+        if (lead == CommitQueue::Lead::on_flush) queue.flush();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  BOOST_TEST(answered.load() == 2000);
+  std::string last;
+  {
+    std::lock_guard lock(state_mutex);
+    last = std::string(current.values[queue_field::name]);
+  }
+  BOOST_TEST(std::string(log.find(Table::awa_queue, current.id)->values[queue_field::name]) ==
+             last);
 }
 
 BOOST_AUTO_TEST_CASE(stop_writes_what_is_queued) {
