@@ -1,6 +1,7 @@
 #include "domain/agent_presence.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "domain/field_value.hpp"
 #include "domain/presence_states.hpp"
@@ -76,13 +77,14 @@ Outcome<std::vector<PresenceStateView>> agent_presence_states(const Transaction&
   if (auto denied = check_caller(caller)) return *denied;
   if (tx.state().find(Table::sys_user, user_id) == nullptr) return record_not_found();
   std::vector<PresenceStateView> states;
-  for (const auto& [id, state] : tx.state().rows(Table::awa_presence_state)) {
-    states.push_back({id.str(), std::string(state[presence_state_field::name]),
+  for (const Record& state : tx.state().rows(Table::awa_presence_state)) {
+    states.push_back({state.id.str(), std::string(state[presence_state_field::name]),
                       parse_integer(state[presence_state_field::order]).value_or(0),
                       state.is_true(presence_state_field::available)});
   }
-  std::stable_sort(states.begin(), states.end(),
-                   [](const auto& a, const auto& b) { return a.order < b.order; });
+  std::sort(states.begin(), states.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.order, a.sys_id) < std::tie(b.order, b.sys_id);
+  });
   return states;
 }
 

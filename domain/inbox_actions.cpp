@@ -90,13 +90,14 @@ Outcome<std::vector<Record>> reject_reasons(const Transaction& tx, const Caller&
                 "Needs the awa_integration_user or awa_agent role");
   }
   std::vector<Record> reasons;
-  for (const auto& [id, reason] : tx.state().rows(Table::awa_reject_reason)) {
+  for (const Record& reason : tx.state().rows(Table::awa_reject_reason)) {
     if (reason[reject_reason_field::service_channel] == channel_id) reasons.push_back(reason);
   }
-  std::stable_sort(reasons.begin(), reasons.end(), [](const Record& a, const Record& b) {
-    return parse_integer(a[reject_reason_field::order]).value_or(0) <
-           parse_integer(b[reject_reason_field::order]).value_or(0);
-  });
+  const auto order = [](const Record& r) {
+    return std::make_pair(parse_integer(r[reject_reason_field::order]).value_or(0), r.id);
+  };
+  std::sort(reasons.begin(), reasons.end(),
+            [&](const Record& a, const Record& b) { return order(a) < order(b); });
   return reasons;
 }
 

@@ -31,12 +31,12 @@ Instance::~Instance() {
 
 std::error_code Instance::load() {
   std::lock_guard lock(mutex_);
-  if (auto error = log_.load([this](Record&& record) { state_.put(std::move(record)); })) {
-    return error;
-  }
   // Every pending countdown runs again; one that ran out while the server was down is due now.
-  for (const auto& [id, item] : state_.rows(Table::awa_work_item)) sync_timer(id, &item);
-  return {};
+  // Armed as each work item loads, while its record is still in the cache.
+  return log_.load([this](Record&& record) {
+    const Record& loaded = state_.put(std::move(record));
+    if (loaded.table == Table::awa_work_item) sync_timer(loaded.id, &loaded);
+  });
 }
 
 void Instance::sync_timer(const SysId& work_item, const Record* item) {
@@ -192,7 +192,8 @@ std::vector<std::string> Instance::violations() const {
   std::lock_guard lock(mutex_);
   auto found = find_violations(state_);
   std::size_t counting_down = 0;
-  for (const auto& [id, item] : state_.rows(Table::awa_work_item)) {
+  for (const Record& item : state_.rows(Table::awa_work_item)) {
+    const SysId& id = item.id;
     if (!pending_deadline(item)) continue;
     ++counting_down;
     if (timer_of_.count(id) == 0) found.push_back("work item " + id.str() + " has no timer");

@@ -10,7 +10,8 @@ std::vector<std::string> find_violations(const State& state) {
   std::vector<std::string> found;
   std::unordered_map<std::string, int> active_per_document;
   std::unordered_map<std::string, std::uint32_t> workload;
-  for (const auto& [id, item] : state.rows(Table::awa_work_item)) {
+  for (const Record& item : state.rows(Table::awa_work_item)) {
+    const SysId& id = item.id;
     using namespace work_item_field;
     const std::string current(item[work_item_field::state]);
     const std::string name = "work item " + id.str();
@@ -41,7 +42,8 @@ std::vector<std::string> find_violations(const State& state) {
                       " != " + std::to_string(count));
     }
   }
-  for (const auto& [id, user] : state.rows(Table::sys_user)) {
+  for (const Record& user : state.rows(Table::sys_user)) {
+    const SysId& id = user.id;
     if (state.workload(id) != 0 && workload.count(id.str()) == 0) {
       found.push_back("agent " + id.str() + " has a workload but no work items");
     }

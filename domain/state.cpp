@@ -1,5 +1,6 @@
 #include "domain/state.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -30,14 +31,20 @@ std::string_view number_prefix(Table table) {
 }  // namespace
 
 const Record* State::find(Table table, const SysId& id) const {
-  const auto& rows = tables_[index(table)];
-  const auto it = rows.find(id);
-  return it == rows.end() ? nullptr : &it->second;
+  return tables_[index(table)].find(id);
 }
 
 const Record* State::find(Table table, std::string_view sys_id) const {
   const auto id = SysId::parse(sys_id);
   return id ? find(table, *id) : nullptr;
+}
+
+std::vector<const Record*> State::sorted_rows(Table table) const {
+  std::vector<const Record*> out;
+  out.reserve(rows(table).size());
+  for (const Record& record : rows(table)) out.push_back(&record);
+  std::sort(out.begin(), out.end(), [](const Record* a, const Record* b) { return a->id < b->id; });
+  return out;
 }
 
 std::size_t State::size() const {
@@ -46,31 +53,26 @@ std::size_t State::size() const {
   return n;
 }
 
-void State::put(Record record) {
+const Record& State::put(Record record) {
   auto& rows = tables_[index(record.table)];
-  // Loading from RocksDB puts records in id order: append at the end without a search.
-  if (rows.empty() || rows.rbegin()->first < record.id) {
-    const auto it = rows.emplace_hint(rows.end(), record.id, std::move(record));
-    reindex(it->second);
-    return;
-  }
-  auto it = rows.find(record.id);
-  if (it != rows.end()) {
-    unindex(it->second);
-    it->second = std::move(record);
+  Record* stored = rows.find(record.id);
+  if (stored != nullptr) {
+    unindex(*stored);
+    *stored = std::move(record);
   } else {
-    it = rows.emplace(record.id, std::move(record)).first;
+    stored = &rows.insert(std::move(record));
   }
-  reindex(it->second);
+  reindex(*stored);
+  return *stored;
 }
 
 void State::erase(Table table, const SysId& id) {
   auto& rows = tables_[index(table)];
-  const auto it = rows.find(id);
-  if (it == rows.end()) return;
-  unindex(it->second);
+  const Record* existing = rows.find(id);
+  if (existing == nullptr) return;
+  unindex(*existing);
   if (table == Table::sys_user) credential_versions_[id] = ++credential_clock_;
-  rows.erase(it);
+  rows.erase(id);
 }
 
 void State::apply(const RecordChange& change, bool forward) {

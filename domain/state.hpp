@@ -12,21 +12,24 @@
 #include <unordered_map>
 
 #include "domain/change_set.hpp"
+#include "domain/record_table.hpp"
 #include "domain/sys_id_map.hpp"
 
 namespace awa::domain {
 
 class State {
 public:
-  using Rows = std::map<SysId, Record>;  // ordered, so listings and paging are stable
+  using Rows = RecordTable;  // in no particular order; sorted_rows() for sys_id order
 
   const Record* find(Table table, const SysId& id) const;
   const Record* find(Table table, std::string_view sys_id) const;
   const Rows& rows(Table table) const { return tables_[index(table)]; }
+  // The table's records in sys_id order.
+  std::vector<const Record*> sorted_rows(Table table) const;
   std::size_t size() const;
 
   // Inserts or replaces a record, or removes one; keeps every index in step.
-  void put(Record record);
+  const Record& put(Record record);  // the record as stored
   void erase(Table table, const SysId& id);
   // Makes the state hold `change.after` (forward) or `change.before` (undo).
   void apply(const RecordChange& change, bool forward);

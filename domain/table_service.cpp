@@ -158,14 +158,19 @@ Outcome<std::vector<Record>> list_records(const Transaction& tx, const Caller& c
   auto terms = parse_query(table.value(), request.query.value_or(""));
   if (!terms) return terms.failure();
 
-  std::vector<Record> found;
-  std::size_t skipped = 0;
-  for (const auto& [id, record] : tx.state().rows(table.value())) {
-    if (found.size() >= limit.value()) break;
-    if (!matches(record, terms.value())) continue;
-    if (skipped++ < offset.value()) continue;
-    found.push_back(record);
+  // The matches in sys_id order, so that paging is stable; only the requested page is sorted.
+  std::vector<const Record*> matching;
+  for (const Record& record : tx.state().rows(table.value())) {
+    if (matches(record, terms.value())) matching.push_back(&record);
   }
+  const std::size_t begin = std::min<std::size_t>(offset.value(), matching.size());
+  const std::size_t end = std::min<std::size_t>(begin + limit.value(), matching.size());
+  const auto by_id = [](const Record* a, const Record* b) { return a->id < b->id; };
+  std::partial_sort(matching.begin(), matching.begin() + static_cast<std::ptrdiff_t>(end),
+                    matching.end(), by_id);
+  std::vector<Record> found;
+  found.reserve(end - begin);
+  for (std::size_t i = begin; i < end; ++i) found.push_back(*matching[i]);
   return found;
 }
 

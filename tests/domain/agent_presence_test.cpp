@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(sets_presence_and_keeps_one_record_per_agent) {
   BOOST_REQUIRE(view.ok());
   BOOST_TEST(view->presence.name == "Offline");
   std::size_t records = 0;
-  for (const auto& [id, r] : state.rows(domain::Table::awa_agent_presence)) {
+  for (const auto& r : state.rows(domain::Table::awa_agent_presence)) {
     if (r[domain::agent_presence_field::agent] == demo::carol) ++records;
   }
   BOOST_TEST(records == 1u);

@@ -38,16 +38,17 @@ struct OfferFixture : StateFixture {
   // Checks the refusal and that nothing changed.
   void expect_refused(const domain::OfferRequest& r, errc kind, const std::string& message,
                       const domain::Caller* who = nullptr) {
-    const auto before = state.rows(domain::Table::awa_work_item);
+    std::vector<domain::Record> before;
+    for (const auto& record : state.rows(domain::Table::awa_work_item)) before.push_back(record);
     const auto outcome = offer(r, who);
     BOOST_REQUIRE(!outcome.ok());
     BOOST_TEST(static_cast<int>(outcome.failure().kind) == static_cast<int>(kind));
     BOOST_TEST(outcome.failure().message == message);
-    const auto& after = state.rows(domain::Table::awa_work_item);
-    BOOST_TEST(after.size() == before.size());
-    for (const auto& [id, record] : before) {
-      BOOST_REQUIRE(after.count(id) == 1);
-      BOOST_TEST(after.at(id).values == record.values);
+    BOOST_TEST(state.rows(domain::Table::awa_work_item).size() == before.size());
+    for (const auto& record : before) {
+      const auto* now = state.find(domain::Table::awa_work_item, record.id);
+      BOOST_REQUIRE(now != nullptr);
+      BOOST_TEST(now->values == record.values);
     }
   }
 };

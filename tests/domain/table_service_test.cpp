@@ -147,6 +147,22 @@ BOOST_AUTO_TEST_CASE(lists_with_equality_queries_limit_and_offset) {
   BOOST_TEST(past_end->empty());
 }
 
+BOOST_AUTO_TEST_CASE(pages_are_in_sys_id_order_and_cover_the_table_once) {
+  for (int i = 0; i < 300; ++i) {
+    BOOST_REQUIRE(create("awa_queue", {{"name", "queue " + std::to_string(i)}}).ok());
+  }
+  std::vector<domain::SysId> seen;
+  for (int offset = 0;; offset += 7) {
+    auto page = list({"awa_queue", std::nullopt, std::string("7"), std::to_string(offset)});
+    BOOST_REQUIRE(page.ok());
+    if (page->empty()) break;
+    for (const auto& record : page.value()) seen.push_back(record.id);
+  }
+  BOOST_TEST(seen.size() == state.rows(Table::awa_queue).size());
+  BOOST_TEST(std::is_sorted(seen.begin(), seen.end()));
+  BOOST_TEST((std::adjacent_find(seen.begin(), seen.end()) == seen.end()));
+}
+
 BOOST_AUTO_TEST_CASE(refuses_queries_it_does_not_understand) {
   expect_failure(list({"sys_user", std::string("active!=true")}), errc::bad_request,
                  "Unsupported sysparm_query term active!=true: only field=value terms are "
