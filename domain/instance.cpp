@@ -244,7 +244,8 @@ std::optional<Credential> Instance::credential(std::string_view user_name) const
   const Record* user = state_.find_unique(Table::sys_user, user_field::user_name, user_name);
   if (user == nullptr || !user->is_true(user_field::active)) return std::nullopt;
   return Credential{user->id, std::string((*user)[user_field::password]),
-                    Roles::parse((*user)[user_field::roles]), state_.credential_version(user->id)};
+                    Roles::parse((*user)[user_field::roles]), state_.credential_version(user->id),
+                    state_.credential_clock()};
 }
 
 std::optional<Roles> Instance::current_roles(const SysId& user, std::uint64_t version) const {

@@ -36,7 +36,8 @@ struct Credential {
   SysId user;
   std::string password_hash;
   Roles roles;
-  std::uint64_t version;  // changes whenever the user record does
+  std::uint64_t version;      // changes whenever the user record does
+  std::uint64_t users_clock;  // Instance::users_clock() when this was read
 };
 
 // Told when an offer's countdown is armed, so whoever sleeps until the next timeout can wake
@@ -106,6 +107,9 @@ public:
   // Active users only.
   std::optional<Credential> credential(std::string_view user_name) const;
   std::optional<Roles> current_roles(const SysId& user, std::uint64_t version) const;
+  // Changes whenever any user does; read without the lock. While it is what it was when a
+  // Credential was read, that credential (roles, active) still holds.
+  std::uint64_t users_clock() const { return state_.credential_clock(); }
 
   // See CommitQueue: call without holding anything of the instance.
   void when_durable(CommitQueue::Ticket ticket, CommitQueue::Completion done,

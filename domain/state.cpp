@@ -71,7 +71,7 @@ void State::erase(Table table, const SysId& id) {
   const Record* existing = rows.find(id);
   if (existing == nullptr) return;
   unindex(*existing);
-  if (table == Table::sys_user) credential_versions_[id] = ++credential_clock_;
+  if (table == Table::sys_user) credential_versions_[id] = tick_credentials();
   rows.erase(id);
 }
 
@@ -158,7 +158,7 @@ void State::reindex(const Record& record) {
       }
       break;
     case Table::sys_user:
-      credential_versions_[record.id] = ++credential_clock_;
+      credential_versions_[record.id] = tick_credentials();
       break;
     case Table::interaction:
     case Table::task: {

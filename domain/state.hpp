@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -42,6 +43,11 @@ public:
   const Record* open_consult(const SysId& document) const;
   // Bumped on every change to the user: credentials cached under an older version are stale.
   std::uint64_t credential_version(const SysId& user) const;
+  // Bumped on every change to any user. Readable from any thread without the instance's lock
+  // (the one member that is): a credential cached at the current value is still good.
+  std::uint64_t credential_clock() const {
+    return credential_clock_.load(std::memory_order_acquire);
+  }
   // The agent's work items that are pending_accept or accepted.
   std::uint32_t workload(const SysId& agent) const;
   // The next number for a new document of `table` (IMS0001001, TASK0001001, ...).
@@ -67,7 +73,10 @@ private:
   SysIdMap<SysId> open_consult_;      // document -> consult work item
   SysIdMap<std::uint32_t> workload_;  // agent -> offered or accepted items
   SysIdMap<std::uint64_t> credential_versions_;
-  std::uint64_t credential_clock_ = 0;
+  std::atomic<std::uint64_t> credential_clock_{0};
+  std::uint64_t tick_credentials() {
+    return credential_clock_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  }
   std::array<std::uint64_t, kTableCount> highest_number_{};
 };
 

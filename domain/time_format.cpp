@@ -1,6 +1,7 @@
 #include "domain/time_format.hpp"
 
 #include <cstdio>
+#include <string>
 
 namespace awa::domain {
 namespace {
@@ -32,6 +33,41 @@ Civil to_civil(TimePoint t) {
           static_cast<int>(ms % 1000)};
 }
 
+// "YYYY-MM-DD<sep>hh:mm:ss", with ".mmm" when `millis`: fixed-width digits written directly,
+// since these stamps are on every answer and every change (snprintf was 1.5% of an offer).
+std::string format(TimePoint t, char separator, bool millis) {
+  const Civil c = to_civil(t);
+  if (c.year < 0 || c.year > 9999) {  // out of the fixed width: let printf widen it
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d%c%02d:%02d:%02d", c.year, c.month, c.day,
+                  separator, c.hour, c.minute, c.second);
+    std::string out = buffer;
+    if (millis) out += "." + std::to_string(1000 + c.millisecond).substr(1);
+    return out;
+  }
+  std::string out(millis ? 23 : 19, '0');
+  const auto put = [&out](std::size_t at, int value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      out[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, c.year, 4);
+  out[4] = '-';
+  put(5, c.month, 2);
+  out[7] = '-';
+  put(8, c.day, 2);
+  out[10] = separator;
+  put(11, c.hour, 2);
+  out[13] = ':';
+  put(14, c.minute, 2);
+  out[16] = ':';
+  put(17, c.second, 2);
+  if (millis) {
+    out[19] = '.';
+    put(20, c.millisecond, 3);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<TimePoint> parse_offer_time(std::string_view text) {
@@ -58,19 +94,11 @@ std::optional<TimePoint> parse_offer_time(std::string_view text) {
 }
 
 std::string format_offer_time(TimePoint t) {
-  const Civil c = to_civil(t);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", c.year, c.month, c.day,
-                c.hour, c.minute, c.second, c.millisecond);
-  return buffer;
+  return format(t, 'T', true);
 }
 
 std::string format_table_time(TimePoint t) {
-  const Civil c = to_civil(t);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day,
-                c.hour, c.minute, c.second);
-  return buffer;
+  return format(t, ' ', false);
 }
 
 }  // namespace awa::domain

@@ -66,11 +66,19 @@ std::optional<domain::Caller> Authenticator::cached(std::string_view authorizati
     if (it == cache_.end()) return std::nullopt;
     entry = it->second;
   }
+  const std::uint64_t users_clock = instance_.users_clock();
+  if (entry.users_clock == users_clock) return domain::Caller{entry.user, entry.roles};
+  // Some user changed since: is it this one?
   const auto roles = instance_.current_roles(entry.user, entry.version);
+  std::lock_guard lock(mutex_);
+  const auto it = cache_.find(key);
   if (!roles) {
-    std::lock_guard lock(mutex_);
-    cache_.erase(key);
+    if (it != cache_.end()) cache_.erase(it);
     return std::nullopt;
+  }
+  if (it != cache_.end()) {
+    it->second.roles = *roles;
+    it->second.users_clock = users_clock;
   }
   return domain::Caller{entry.user, *roles};
 }
@@ -88,7 +96,7 @@ std::optional<domain::Caller> Authenticator::verify(std::string_view authorizati
   const Key key = key_of(authorization);
   std::lock_guard lock(mutex_);
   if (cache_.size() >= capacity_) cache_.erase(cache_.begin());
-  cache_[key] = {credential->user, credential->version};
+  cache_[key] = {credential->user, credential->version, credential->roles, credential->users_clock};
   return domain::Caller{credential->user, credential->roles};
 }
 

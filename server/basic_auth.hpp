@@ -44,6 +44,10 @@ private:
   struct Entry {
     domain::SysId user;
     std::uint64_t version = 0;
+    domain::Roles roles;
+    // Instance::users_clock() when the entry was last checked: unchanged, no user has changed,
+    // so the entry holds without asking the instance (and taking its lock).
+    std::uint64_t users_clock = 0;
   };
   Key key_of(std::string_view authorization) const;
 

@@ -34,6 +34,13 @@ BOOST_AUTO_TEST_CASE(offer_times_parse_strictly) {
   BOOST_REQUIRE(t);
   BOOST_TEST(format_offer_time(*t) == "2024-04-03T23:09:31.042");
   BOOST_TEST(format_table_time(*t) == "2024-04-03 23:09:31");
+  const auto early = parse_offer_time("0999-12-31T23:59:59.999");
+  BOOST_REQUIRE(early);
+  BOOST_TEST(format_offer_time(*early) == "0999-12-31T23:59:59.999");  // zero-padded
+  BOOST_TEST(format_table_time(*early + std::chrono::milliseconds(1)) == "1000-01-01 00:00:00");
+  // Past the four-digit year (a countdown's arithmetic may get there): wider, still exact.
+  const auto late = *parse_offer_time("9999-12-31T23:59:59.007") + std::chrono::hours(24 * 366);
+  BOOST_TEST(format_offer_time(late) == "10000-12-31T23:59:59.007");
   BOOST_TEST(parse_offer_time("2024-02-29T00:00:00.000").has_value());  // leap year
   BOOST_TEST(!parse_offer_time("2023-02-29T00:00:00.000"));
   BOOST_TEST(!parse_offer_time("2024-04-03T23:09:31.04"));

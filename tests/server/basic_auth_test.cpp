@@ -94,4 +94,28 @@ BOOST_FIXTURE_TEST_CASE(a_changed_user_drops_out_of_the_cache, AuthFixture) {
   BOOST_TEST(auth.verify(basic("integration:fresh")).has_value());
 }
 
+BOOST_FIXTURE_TEST_CASE(a_change_to_another_user_keeps_the_entry, AuthFixture) {
+  const std::string header = basic("integration:demo");
+  const auto caller = auth.verify(header);
+  BOOST_REQUIRE(caller);
+  const auto admin_user = auth.verify(basic("admin:s3cret"));
+  BOOST_REQUIRE(admin_user);
+  const auto clock_before = instance.users_clock();
+  // Someone else's roles change: the clock moves, the entry is checked again and still holds.
+  const auto changed = instance.update(*admin_user, "sys_user", admin_user->user.str(),
+                                       {{"roles", "admin,awa_manager"}});
+  BOOST_REQUIRE(changed.outcome.ok());
+  BOOST_TEST(instance.users_clock() != clock_before);
+  const auto still = auth.cached(header);
+  BOOST_REQUIRE(still);
+  BOOST_TEST(still->roles.has(domain::Role::awa_integration_user));
+  // The admin's own entry is stale: verified again with the new roles.
+  BOOST_TEST(!auth.cached(basic("admin:s3cret")));
+  // Deactivating the integration user drops it even though the entry was rechecked since.
+  const auto deactivated =
+      instance.update(*admin_user, "sys_user", caller->user.str(), {{"active", "false"}});
+  BOOST_REQUIRE(deactivated.outcome.ok());
+  BOOST_TEST(!auth.cached(header));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
