@@ -31,12 +31,27 @@ Instance::~Instance() {
 
 std::error_code Instance::load() {
   std::lock_guard lock(mutex_);
-  // Every pending countdown runs again; one that ran out while the server was down is due now.
-  // Armed as each work item loads, while its record is still in the cache.
-  return log_.load([this](Record&& record) {
-    const Record& loaded = state_.put(std::move(record));
-    if (loaded.table == Table::awa_work_item) sync_timer(loaded.id, &loaded);
+  // The log yields records table by table: each table's are gathered, then put in one go into
+  // a table sized for them (growing a hash table step by step rehashes every record again).
+  std::vector<Record> gathered;
+  const auto put_gathered = [this, &gathered] {
+    if (gathered.empty()) return;
+    const Table table = gathered.front().table;
+    state_.reserve(table, state_.rows(table).size() + gathered.size());
+    for (auto& record : gathered) {
+      const Record& loaded = state_.put(std::move(record));
+      // Every pending countdown runs again; one that ran out while the server was down is due.
+      if (table == Table::awa_work_item) sync_timer(loaded.id, &loaded);
+    }
+    gathered.clear();
+  };
+  const auto error = log_.load([&](Record&& record) {
+    if (!gathered.empty() && gathered.front().table != record.table) put_gathered();
+    gathered.push_back(std::move(record));
   });
+  if (error) return error;
+  put_gathered();
+  return {};
 }
 
 void Instance::sync_timer(const SysId& work_item, const Record* item) {

@@ -54,13 +54,19 @@ PackedValues& PackedValues::operator=(const PackedValues& other) {
 
 void PackedValues::assign(std::string_view packed) {
   if (packed.size() > UINT32_MAX) throw std::length_error("record too large");
-  if (packed.size() == size_ && data_) {
-    std::memcpy(data_.get(), packed.data(), packed.size());
+  const auto size = static_cast<std::uint32_t>(packed.size());
+  if (data_ && size == this->packed().size()) {  // same length: reuse the block
+    std::memmove(data_.get() + sizeof size, packed.data(), size);
     return;
   }
-  data_ = packed.empty() ? nullptr : std::make_unique_for_overwrite<char[]>(packed.size());
-  if (!packed.empty()) std::memcpy(data_.get(), packed.data(), packed.size());
-  size_ = static_cast<std::uint32_t>(packed.size());
+  if (packed.empty()) {
+    data_.reset();
+    return;
+  }
+  auto block = std::make_unique_for_overwrite<char[]>(sizeof size + size);
+  std::memcpy(block.get(), &size, sizeof size);
+  std::memcpy(block.get() + sizeof size, packed.data(), size);
+  data_ = std::move(block);
 }
 
 std::optional<PackedValues> PackedValues::unpack(std::string_view packed) {
@@ -104,13 +110,13 @@ void PackedValues::set(std::size_t field, std::string_view value) {
     for (std::size_t i = 0; i < field; ++i) scan.remove_prefix(read_varint(scan));
     if (read_varint(scan) == value.size()) {
       if (value.empty()) return;  // (memmove from an empty view's null data is undefined)
-      char* place = data_.get() + (scan.data() - data_.get());
+      char* place = data_.get() + (scan.data() - data_.get());  // `scan` points into data_
       std::memmove(place, value.data(), value.size());  // memmove: `value` may be in this buffer
       return;
     }
   }
   std::string out;
-  out.reserve(size_ + value.size() + 10);
+  out.reserve(packed().size() + value.size() + 10);
   put_varint(out, count);
   for (std::size_t i = 0; i < count; ++i) {
     const auto length = read_varint(in);

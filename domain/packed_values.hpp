@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -25,7 +26,12 @@ public:
 
   // The values in `packed` (the form `packed()` returns), or nothing if it is malformed.
   static std::optional<PackedValues> unpack(std::string_view packed);
-  std::string_view packed() const { return {data_.get(), size_}; }
+  std::string_view packed() const {
+    if (!data_) return {};
+    std::uint32_t size;
+    std::memcpy(&size, data_.get(), sizeof size);
+    return {data_.get() + sizeof size, size};
+  }
 
   std::size_t size() const;
   std::string_view at(std::size_t field) const;
@@ -65,8 +71,10 @@ public:
 private:
   void assign(std::string_view packed);
 
+  // The packed bytes' length (4 bytes), then the bytes; null when empty. Keeping the length in
+  // the block makes this one pointer, and a Record 32 bytes rather than 40 (an allocator class
+  // of 32 rather than 48 for each of a million work items and their documents).
   std::unique_ptr<char[]> data_;
-  std::uint32_t size_ = 0;
 };
 
 // Prints the values as a list, for test failures and logs.

@@ -67,6 +67,7 @@ public:
     const auto it = records_.find(id);
     return it == records_.end() ? nullptr : it->get();
   }
+  void reserve(std::size_t count) { records_.reserve(count); }
   // Adds a record whose id is not in the table yet.
   Record& insert(Record record) {
     return **records_.insert(std::make_unique<Record>(std::move(record))).first;

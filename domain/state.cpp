@@ -12,7 +12,8 @@ bool is_open_consult(const Record& item) {
 }
 
 // The document index an active work item belongs in: the open consult, or the work item.
-SysIdMap<SysId>& index_for(const Record& item, SysIdMap<SysId>& active, SysIdMap<SysId>& consults) {
+using DocumentIndex = SysIdMap<const Record*>;
+DocumentIndex& index_for(const Record& item, DocumentIndex& active, DocumentIndex& consults) {
   return is_open_consult(item) ? consults : active;
 }
 
@@ -93,12 +94,12 @@ const Record* State::find_unique(Table table, std::size_t field, std::string_vie
 
 const Record* State::active_work_item(const SysId& document) const {
   const auto it = active_work_item_.find(document);
-  return it == active_work_item_.end() ? nullptr : find(Table::awa_work_item, it->second);
+  return it == active_work_item_.end() ? nullptr : it->second;
 }
 
 const Record* State::open_consult(const SysId& document) const {
   const auto it = open_consult_.find(document);
-  return it == open_consult_.end() ? nullptr : find(Table::awa_work_item, it->second);
+  return it == open_consult_.end() ? nullptr : it->second;
 }
 
 std::uint64_t State::credential_version(const SysId& user) const {
@@ -136,7 +137,7 @@ void State::unindex(const Record& record) {
     if (const auto document = SysId::parse(record[work_item_field::document_id])) {
       auto& index = index_for(record, active_work_item_, open_consult_);
       const auto it = index.find(*document);
-      if (it != index.end() && it->second == record.id) index.erase(it);
+      if (it != index.end() && it->second->id == record.id) index.erase(it);
     }
   }
 }
@@ -153,7 +154,7 @@ void State::reindex(const Record& record) {
       if (const auto agent = working_agent(record)) ++workload_[*agent];
       if (record.is_true(work_item_field::active)) {
         if (const auto document = SysId::parse(record[work_item_field::document_id])) {
-          index_for(record, active_work_item_, open_consult_)[*document] = record.id;
+          index_for(record, active_work_item_, open_consult_)[*document] = &record;
         }
       }
       break;
