@@ -63,6 +63,9 @@ public:
   Instance(const Clock& clock, DurableLog& log, const PasswordHasher& hasher, bool sync_writes);
   ~Instance();
 
+  // load() hands records from the reading thread to the building one in chunks of this many.
+  static constexpr std::size_t kLoadChunk = 65536;
+
   // Start-up: rebuild memory from the log, then seed a new data directory.
   std::error_code load();
   bool is_new() const;
@@ -132,6 +135,8 @@ private:
   template <class Rule>
   auto run(Rule&& rule)
       -> Answer<typename decltype(rule(std::declval<Transaction&>()))::value_type>;
+  // Puts records of one table, read by load(), into the state and arms their timers.
+  void put_loaded(std::vector<Record>& records);
   void hash_passwords(std::string_view table, FieldValues& values) const;
   // Keeps the work item's timer in step with its record: armed while it is pending with a
   // deadline, cancelled otherwise. The one place timers change besides firing.

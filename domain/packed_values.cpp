@@ -4,6 +4,8 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "domain/value_dictionary.hpp"
+
 namespace awa::domain {
 namespace {
 
@@ -31,15 +33,33 @@ std::uint64_t read_varint(std::string_view& in) {
   return *get_varint(in);
 }
 
+std::string_view dictionary_text(std::uint64_t header) {
+  return ValueDictionary::shared().text(static_cast<std::uint32_t>(header >> 1));
+}
+
+// A header's value: a code's text, or the text of `length` bytes that follow it in `in`.
+std::string_view value_after(std::uint64_t header, std::string_view& in) {
+  if (header & 1) return dictionary_text(header);
+  const std::string_view text = in.substr(0, header >> 1);
+  in.remove_prefix(header >> 1);
+  return text;
+}
+
 }  // namespace
+
+void PackedValues::put_value(std::string& out, std::string_view value) {
+  if (const auto code = ValueDictionary::shared().find(value)) {
+    put_varint(out, (std::uint64_t{*code} << 1) | 1);
+  } else {
+    put_varint(out, std::uint64_t{value.size()} << 1);
+    out.append(value);
+  }
+}
 
 PackedValues::PackedValues(std::initializer_list<std::string_view> values) {
   std::string packed;
   put_varint(packed, values.size());
-  for (const auto value : values) {
-    put_varint(packed, value.size());
-    packed.append(value);
-  }
+  for (const auto value : values) put_value(packed, value);
   assign(packed);
 }
 
@@ -69,19 +89,37 @@ void PackedValues::assign(std::string_view packed) {
   data_ = std::move(block);
 }
 
-std::optional<PackedValues> PackedValues::unpack(std::string_view packed) {
-  std::string_view rest = packed;
-  const auto count = get_varint(rest);
-  if (!count) return std::nullopt;
+std::optional<PackedValues> PackedValues::unpack(std::string_view serialized) {
+  std::string_view in = serialized;
+  const auto count = get_varint(in);
+  if (!count || *count > serialized.size()) return std::nullopt;  // each value takes a byte
+  thread_local std::string packed;  // reused: a restart unpacks millions of records
+  packed.clear();
+  put_varint(packed, *count);
   for (std::uint64_t i = 0; i < *count; ++i) {
-    const auto length = get_varint(rest);
-    if (!length || *length > rest.size()) return std::nullopt;
-    rest.remove_prefix(*length);
+    const auto length = get_varint(in);
+    if (!length || *length > in.size()) return std::nullopt;
+    put_value(packed, in.substr(0, *length));
+    in.remove_prefix(*length);
   }
-  if (!rest.empty() || packed.size() > UINT32_MAX) return std::nullopt;
+  if (!in.empty() || packed.size() > UINT32_MAX) return std::nullopt;
   PackedValues values;
   values.assign(packed);
   return values;
+}
+
+std::string PackedValues::serialize() const {
+  std::string_view in = packed();
+  std::string out;
+  out.reserve(in.size() + 64);
+  const std::size_t count = in.empty() ? 0 : read_varint(in);
+  put_varint(out, count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string_view value = value_after(read_varint(in), in);
+    put_varint(out, value.size());
+    out.append(value);
+  }
+  return out;
 }
 
 std::size_t PackedValues::size() const {
@@ -93,9 +131,8 @@ std::string_view PackedValues::at(std::size_t field) const {
   std::string_view in = packed();
   if (in.empty() || field >= read_varint(in)) throw std::out_of_range("no such field");
   for (std::size_t i = 0;; ++i) {
-    const auto length = read_varint(in);
-    if (i == field) return in.substr(0, length);
-    in.remove_prefix(length);
+    const std::string_view value = value_after(read_varint(in), in);
+    if (i == field) return value;
   }
 }
 
@@ -103,12 +140,15 @@ void PackedValues::set(std::size_t field, std::string_view value) {
   std::string_view in = packed();
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   if (field >= count) throw std::out_of_range("no such field");
-  // A value of the same length as the one it replaces (timestamps, sys_ids, counters) is
-  // overwritten in place, without a new allocation.
+  const auto code = ValueDictionary::shared().find(value);
   {
     std::string_view scan = in;
-    for (std::size_t i = 0; i < field; ++i) scan.remove_prefix(read_varint(scan));
-    if (read_varint(scan) == value.size()) {
+    for (std::size_t i = 0; i < field; ++i) value_after(read_varint(scan), scan);
+    const std::uint64_t header = read_varint(scan);
+    if (code && header == ((std::uint64_t{*code} << 1) | 1)) return;  // that code already
+    // Text of the same length as the text it replaces (timestamps, sys_ids, counters) is
+    // overwritten in place, without a new allocation.
+    if (!code && (header & 1) == 0 && (header >> 1) == value.size()) {
       if (value.empty()) return;  // (memmove from an empty view's null data is undefined)
       char* place = data_.get() + (scan.data() - data_.get());  // `scan` points into data_
       std::memmove(place, value.data(), value.size());  // memmove: `value` may be in this buffer
@@ -119,10 +159,17 @@ void PackedValues::set(std::size_t field, std::string_view value) {
   out.reserve(packed().size() + value.size() + 10);
   put_varint(out, count);
   for (std::size_t i = 0; i < count; ++i) {
-    const auto length = read_varint(in);
-    put_varint(out, i == field ? value.size() : length);
-    out.append(i == field ? value : in.substr(0, length));
-    in.remove_prefix(length);
+    const std::uint64_t header = read_varint(in);
+    const std::string_view old = value_after(header, in);
+    if (i != field) {
+      put_varint(out, header);
+      if ((header & 1) == 0) out.append(old);
+    } else if (code) {
+      put_varint(out, (std::uint64_t{*code} << 1) | 1);
+    } else {
+      put_varint(out, std::uint64_t{value.size()} << 1);
+      out.append(value);
+    }
   }
   assign(out);
 }
@@ -133,10 +180,14 @@ void PackedValues::resize(std::size_t count) {
   std::string out;
   put_varint(out, count);
   for (std::size_t i = 0; i < count; ++i) {
-    const auto length = i < old_count ? read_varint(in) : 0;
-    put_varint(out, length);
-    out.append(in.substr(0, length));
-    in.remove_prefix(length);
+    if (i >= old_count) {
+      put_varint(out, 0);  // empty text
+      continue;
+    }
+    const std::uint64_t header = read_varint(in);
+    const std::string_view old = value_after(header, in);
+    put_varint(out, header);
+    if ((header & 1) == 0) out.append(old);
   }
   assign(out);
 }
@@ -145,6 +196,16 @@ void PackedValues::push_back(std::string_view value) {
   const std::size_t count = size();
   resize(count + 1);
   set(count, value);
+}
+
+bool operator==(const PackedValues& a, const PackedValues& b) {
+  if (a.packed() == b.packed()) return true;
+  const std::size_t count = a.size();
+  if (count != b.size()) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 std::ostream& operator<<(std::ostream& out, const PackedValues::Ref& ref) {

@@ -1,7 +1,11 @@
 // A record's values packed into one allocation: a varint count, then each value as a varint
-// length and its bytes. One allocation per record instead of one std::string (32 bytes plus a
-// heap block for anything over 15 characters) per field, and the packed form is what RocksDB
-// stores, so loading a record is one copy.
+// header and, for text, its bytes. The header is the text's length times two, or, for a value
+// the ValueDictionary shares, its code times two plus one (no bytes follow). One allocation per
+// record instead of one std::string (32 bytes plus a heap block for anything over 15
+// characters) per field, and shared values (booleans, states, the sys_ids of queues and agents)
+// take a byte or two each.
+// serialize() gives the form RocksDB stores (every value as text, with its length as header), so
+// codes never leave the process; unpack() reads it back.
 #pragma once
 
 #include <cstdint>
@@ -24,8 +28,11 @@ public:
   PackedValues& operator=(const PackedValues& other);
   PackedValues& operator=(PackedValues&&) noexcept = default;
 
-  // The values in `packed` (the form `packed()` returns), or nothing if it is malformed.
-  static std::optional<PackedValues> unpack(std::string_view packed);
+  // The values in `serialized` (the form serialize() returns), or nothing if it is malformed.
+  static std::optional<PackedValues> unpack(std::string_view serialized);
+  // Every value as text: a varint count, then each value's varint length and bytes.
+  std::string serialize() const;
+  // The bytes as held in memory (codes included).
   std::string_view packed() const {
     if (!data_) return {};
     std::uint32_t size;
@@ -64,12 +71,12 @@ public:
   Ref operator[](std::size_t field) { return {*this, field}; }
   std::string_view operator[](std::size_t field) const { return at(field); }
 
-  friend bool operator==(const PackedValues& a, const PackedValues& b) {
-    return a.packed() == b.packed();
-  }
+  // Same values, whether held as text or as codes.
+  friend bool operator==(const PackedValues& a, const PackedValues& b);
 
 private:
   void assign(std::string_view packed);
+  static void put_value(std::string& out, std::string_view value);
 
   // The packed bytes' length (4 bytes), then the bytes; null when empty. Keeping the length in
   // the block makes this one pointer, and a Record 32 bytes rather than 40 (an allocator class

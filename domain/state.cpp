@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "domain/value_dictionary.hpp"
+
 namespace awa::domain {
 namespace {
 
@@ -149,7 +151,13 @@ void State::reindex(const Record& record) {
       unique_[{record.table, f}].insert_or_assign(std::string(record[f]), record.id);
     }
   }
+  // Work items point at these few records (assigned_to, queue, after_timeout_presence): their
+  // sys_ids become shared values, held once rather than in every work item.
+  if (shares_id(record.table)) ValueDictionary::shared().add(record.id.str());
   switch (record.table) {
+    case Table::sys_user:
+      credential_versions_[record.id] = tick_credentials();
+      break;
     case Table::awa_work_item:
       if (const auto agent = working_agent(record)) ++workload_[*agent];
       if (record.is_true(work_item_field::active)) {
@@ -157,9 +165,6 @@ void State::reindex(const Record& record) {
           index_for(record, active_work_item_, open_consult_)[*document] = &record;
         }
       }
-      break;
-    case Table::sys_user:
-      credential_versions_[record.id] = tick_credentials();
       break;
     case Table::interaction:
     case Table::task: {

@@ -31,6 +31,12 @@ public:
 
   // Inserts or replaces a record, or removes one; keeps every index in step.
   const Record& put(Record record);  // the record as stored
+  // Whether records of `table` have their sys_id made a shared value (ValueDictionary): the
+  // few records work items point at.
+  static bool shares_id(Table table) {
+    return table == Table::sys_user || table == Table::awa_queue ||
+           table == Table::awa_presence_state;
+  }
   // Room for `count` records of `table` in all, so loading them does not grow the table by steps.
   void reserve(Table table, std::size_t count) { tables_[index(table)].reserve(count); }
   void erase(Table table, const SysId& id);

@@ -15,11 +15,8 @@ std::string encode_key(domain::Table table, const domain::SysId& id) {
 }
 
 std::string encode_value(const domain::Record& record) {
-  std::string out;
-  const auto packed = record.values.packed();
-  out.reserve(packed.size() + 1);
-  out.push_back(kFormat);
-  out.append(packed);
+  std::string out = record.values.serialize();
+  out.insert(out.begin(), kFormat);
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "domain/time_format.hpp"
 #include "tests/domain/instance_fixture.hpp"
 
 using namespace awa;
@@ -260,6 +261,45 @@ BOOST_AUTO_TEST_CASE(countdowns_are_re_armed_after_a_restart) {
   BOOST_TEST(restarted.expire_due().outcome->expired == 1u);
   BOOST_TEST(restarted.get(integration, "awa_work_item", id).outcome->values[item_state] ==
              "queued");
+}
+
+BOOST_AUTO_TEST_CASE(a_restart_rebuilds_more_records_than_one_load_chunk) {
+  // Pending work items straight into the log, more than one chunk of the pipelined load, each
+  // pointing at the demo queue and agent, with deadlines 1, 2, 3... ms away.
+  instance.stop();
+  const auto queue = *domain::SysId::parse(demo::queue);
+  domain::SysIdGenerator ids;
+  constexpr int kItems = static_cast<int>(domain::Instance::kLoadChunk) + 100;
+  domain::ChangeSet items;
+  for (int i = 0; i < kItems; ++i) {
+    domain::Record item = domain::blank_record(domain::Table::awa_work_item, ids.next());
+    item[document_id] = ids.next().str();
+    item[domain::work_item_field::queue] = queue.str();
+    item[assigned_to] = demo::alice;
+    item[item_state] = "pending_accept";
+    item[active] = "true";
+    item[deadline] = domain::format_offer_time(clock.now() + std::chrono::milliseconds(1 + i));
+    items.push_back({domain::Table::awa_work_item, item.id, std::nullopt, std::move(item)});
+  }
+  const domain::ChangeSet* sets[] = {&items};
+  BOOST_REQUIRE(!log.write(sets, false));
+  domain::Instance restarted(clock, log, hasher, false);
+  BOOST_REQUIRE(!restarted.load());
+  BOOST_TEST(restarted.pending_timeouts() == static_cast<std::size_t>(kItems));
+  BOOST_TEST(restarted.capacities(integration, demo::alice).outcome->universal_workload ==
+             static_cast<std::uint32_t>(kItems));
+  BOOST_TEST(restarted.violations().empty());
+  // Loaded with the queue already shared: the reference is held as a code, not 32 characters.
+  const auto listed =
+      restarted.list(integration, {"awa_work_item", "queue=" + demo::queue, std::string("1")});
+  BOOST_REQUIRE(listed.outcome->size() == 1u);
+  const auto& values = listed.outcome->front().values;
+  BOOST_TEST(values[domain::work_item_field::queue] == demo::queue);
+  BOOST_TEST(values.packed().size() < values.serialize().size() - 60);  // queue and agent
+  // The first and the last deadline are armed.
+  BOOST_TEST((*restarted.next_timeout() <= clock.now() + 1ms));
+  clock.advance(std::chrono::milliseconds(kItems));
+  BOOST_TEST(restarted.expire_due().outcome->expired == static_cast<std::size_t>(kItems));
 }
 
 BOOST_AUTO_TEST_CASE(an_offer_that_ran_out_while_down_expires_at_once) {

@@ -6,7 +6,10 @@
 
 #include <string>
 
+#include "domain/value_dictionary.hpp"
+
 using awa::domain::PackedValues;
+using awa::domain::ValueDictionary;
 
 BOOST_AUTO_TEST_SUITE(packed_values)
 
@@ -65,11 +68,11 @@ BOOST_AUTO_TEST_CASE(resize_keeps_the_values_that_remain) {
 
 BOOST_AUTO_TEST_CASE(unpack_takes_only_well_formed_bytes) {
   const PackedValues values{"alpha", std::string(200, 'b')};
-  const auto copy = PackedValues::unpack(values.packed());
+  const auto copy = PackedValues::unpack(values.serialize());
   BOOST_REQUIRE(copy);
   BOOST_TEST(*copy == values);
 
-  const std::string packed(values.packed());
+  const std::string packed = values.serialize();
   BOOST_TEST(!PackedValues::unpack(""));
   BOOST_TEST(!PackedValues::unpack(packed.substr(0, packed.size() - 1)));  // cut short
   BOOST_TEST(!PackedValues::unpack(packed + "x"));                         // trailing bytes
@@ -78,6 +81,49 @@ BOOST_AUTO_TEST_CASE(unpack_takes_only_well_formed_bytes) {
                             "abc"));                  // length past end
   BOOST_TEST(!PackedValues::unpack("\x80\x80\x80"));  // varint never ends
   BOOST_TEST(PackedValues::unpack(std::string(1, '\0'))->size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(shared_values_are_held_as_codes_and_serialized_as_text) {
+  const std::string id = "5b6f0c1e2d3a4b5c6d7e8f9a0b1c2d3e";
+  PackedValues plain{id, "x"};
+  ValueDictionary::shared().add(id);  // e.g. a queue's sys_id, once the queue exists
+  PackedValues coded{id, "x"};
+  BOOST_TEST(coded[0] == id);
+  BOOST_TEST(coded.packed().size() < plain.packed().size() - 30);  // a code, not 32 characters
+  BOOST_TEST(coded == plain);                                      // the same values, however held
+  BOOST_TEST(coded.serialize() == plain.serialize());
+  const auto back = PackedValues::unpack(coded.serialize());
+  BOOST_REQUIRE(back);
+  BOOST_TEST(back->packed() == coded.packed());  // read back as a code again
+
+  // Setting and overwriting: code over text, text over code, a code over itself.
+  plain[0] = id;
+  BOOST_TEST(plain.packed() == coded.packed());
+  coded[0] = "not shared";
+  BOOST_TEST(coded[0] == "not shared");
+  BOOST_TEST(coded[1] == "x");
+  coded[1] = "true";
+  coded[1] = "true";
+  BOOST_TEST(coded[1] == "true");
+  coded.resize(3);
+  BOOST_TEST(coded[1] == "true");
+  BOOST_TEST(coded[2] == "");
+  BOOST_TEST(!(coded == plain));
+}
+
+BOOST_AUTO_TEST_CASE(the_dictionary_is_bounded_and_keeps_long_values_out) {
+  ValueDictionary dictionary;
+  const std::size_t fixed = dictionary.size();
+  BOOST_TEST(dictionary.find("true").has_value());
+  dictionary.add(std::string(ValueDictionary::kMaxLength + 1, 'x'));
+  BOOST_TEST(dictionary.size() == fixed);
+  for (std::size_t i = 0; i < ValueDictionary::kCapacity + 10; ++i)
+    dictionary.add(std::to_string(i));
+  BOOST_TEST(dictionary.size() == ValueDictionary::kCapacity);
+  const auto code = dictionary.find("42");
+  BOOST_REQUIRE(code);
+  BOOST_TEST(dictionary.text(*code) == "42");
+  BOOST_TEST(!dictionary.find(std::to_string(ValueDictionary::kCapacity + 5)));  // full: not added
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,73 @@
+#include "domain/value_dictionary.hpp"
+
+#include <mutex>
+
+namespace awa::domain {
+
+ValueDictionary& ValueDictionary::shared() {
+  static ValueDictionary dictionary;
+  return dictionary;
+}
+
+ValueDictionary::ValueDictionary()
+    : texts_(std::make_unique<std::string_view[]>(kCapacity)),
+      filter_(std::make_unique<std::atomic<std::uint64_t>[]>(kFilterBits / 64)) {
+  // The vocabulary every instance uses: booleans, work item and consult states, display
+  // options, document tables. (sys_ids are added as their records are: see State.)
+  for (const std::string_view word :
+       {"true", "false", "pending_accept", "accepted", "queued", "cancelled", "open", "transferred",
+        "ended", "card_only", "card_and_tab", "interaction", "task"}) {
+    add(word);
+  }
+  for (std::uint32_t code = 0; code < size(); ++code) {
+    fixed_[texts_[code].size()].push_back(code);
+  }
+}
+
+std::uint64_t ValueDictionary::hash(std::string_view text) {
+  return std::hash<std::string_view>{}(text);
+}
+
+std::optional<std::uint32_t> ValueDictionary::find_fixed(std::string_view text) const {
+  for (const std::uint32_t code : fixed_[text.size()]) {
+    if (texts_[code] == text) return code;
+  }
+  return std::nullopt;
+}
+
+void ValueDictionary::add(std::string_view text) {
+  if (text.size() > kMaxLength || find(text)) return;
+  std::unique_lock lock(mutex_);
+  const std::size_t code = size_.load(std::memory_order_relaxed);
+  if (code >= kCapacity || codes_.contains(text)) return;
+  const std::string_view stored = storage_.emplace_back(text);
+  texts_[code] = stored;  // before the code can be seen
+  codes_.emplace(stored, static_cast<std::uint32_t>(code));
+  const std::uint64_t h = hash(text);
+  for (const std::uint64_t bit : {h % kFilterBits, (h >> 32) % kFilterBits}) {
+    filter_[bit / 64].fetch_or(std::uint64_t{1} << (bit % 64), std::memory_order_release);
+  }
+  size_.store(code + 1, std::memory_order_release);
+  lengths_.fetch_or(std::uint64_t{1} << text.size(), std::memory_order_release);
+}
+
+std::optional<std::uint32_t> ValueDictionary::find(std::string_view text) const {
+  if (text.size() > kMaxLength ||
+      (lengths_.load(std::memory_order_acquire) & (std::uint64_t{1} << text.size())) == 0) {
+    return std::nullopt;
+  }
+  if (const auto fixed = find_fixed(text)) return fixed;
+  const std::uint64_t h = hash(text);
+  for (const std::uint64_t bit : {h % kFilterBits, (h >> 32) % kFilterBits}) {
+    if ((filter_[bit / 64].load(std::memory_order_acquire) & (std::uint64_t{1} << (bit % 64))) ==
+        0) {
+      return std::nullopt;  // never added
+    }
+  }
+  std::shared_lock lock(mutex_);
+  const auto it = codes_.find(text);
+  if (it == codes_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace awa::domain
