@@ -48,6 +48,7 @@ void CommitQueue::when_durable(Ticket ticket, Completion done, Lead lead_when) {
   if (ticket > resolved_) {
     waiters_.emplace(ticket, std::move(done));
     if (!sync_ && lead_when == Lead::now) lead(lock);
+    if (!sync_ && lead_when == Lead::writer_thread) wake_.notify_one();
     return;
   }
   const auto error = failure_of(ticket);

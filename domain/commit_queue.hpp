@@ -60,8 +60,9 @@ public:
   Ticket newest() const;
 
   // Unsynced: whether the caller writes at once, or calls flush() soon (after the other requests
-  // of its I/O round, so that they share one write).
-  enum class Lead { now, on_flush };
+  // of its I/O round, so that they share one write), or leaves the write to the writer thread
+  // (a producer with more to do meanwhile, such as the next round of a timeout storm).
+  enum class Lead { now, on_flush, writer_thread };
   // Runs `done` once every change up to `ticket` is durable (error_code{}) or failed. It runs on
   // whichever thread wrote, or on the calling thread when nothing is pending: keep it short.
   // Unsynced, the calling thread may write first (everything queued), so the caller must not

@@ -63,13 +63,17 @@ void TimeoutDriver::run() {
       ++rounds_unwritten_;
     }
     const auto round = instance_.expire_due(kRound);
-    instance_.when_durable(round.ticket, [this](std::error_code) {
-      {
-        std::lock_guard lock(mutex_);
-        --rounds_unwritten_;
-      }
-      wake_.notify_all();
-    });
+    // The writer thread writes the round while this thread computes the next one.
+    instance_.when_durable(
+        round.ticket,
+        [this](std::error_code) {
+          {
+            std::lock_guard lock(mutex_);
+            --rounds_unwritten_;
+          }
+          wake_.notify_all();
+        },
+        domain::CommitQueue::Lead::writer_thread);
     if (round.outcome.ok() && round.outcome->expired > 0 && log::enabled(LogLevel::debug)) {
       log::debug("expired " + std::to_string(round.outcome->expired) + " offers");
     }

@@ -301,6 +301,26 @@ BOOST_AUTO_TEST_CASE(answers_led_on_flush_share_one_write) {
   BOOST_TEST((log.writes[0].thread == std::this_thread::get_id()));
 }
 
+BOOST_AUTO_TEST_CASE(a_caller_can_leave_the_write_to_the_writer_thread) {
+  ThreadRecordingLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(
+      log, false, state_mutex, [](std::span<const ChangeSet>) {},
+      std::chrono::hours(1));  // no sweep: only the wake-up can get it written
+  CommitQueue::Ticket ticket;
+  {
+    std::lock_guard lock(state_mutex);
+    ticket = queue.enqueue(create(1));
+  }
+  std::promise<std::error_code> done;
+  queue.when_durable(
+      ticket, [&](std::error_code e) { done.set_value(e); }, CommitQueue::Lead::writer_thread);
+  BOOST_TEST(!done.get_future().get());
+  queue.stop();
+  BOOST_REQUIRE(log.writes.size() == 1u);
+  BOOST_TEST((log.writes[0].thread != std::this_thread::get_id()));
+}
+
 BOOST_AUTO_TEST_CASE(unsynced_concurrent_callers_lose_nothing_and_keep_the_order) {
   testing::MemoryLog log;
   std::mutex state_mutex;
