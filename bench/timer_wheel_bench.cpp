@@ -148,8 +148,10 @@ int main(int argc, char** argv) {
   TimerWheel wheel(start);
   const auto w = measure_costs(
       pending, deadlines, order, wheel,
-      [](TimerWheel& q, TimePoint d, const SysId& k) { return q.arm(d, k); },
-      [](TimerWheel& q, TimerWheel::Handle h) { q.cancel(h); });
+      [](TimerWheel& q, TimePoint d, const SysId& k) { return std::make_pair(q.arm(d, k), k); },
+      [](TimerWheel& q, const std::pair<TimerWheel::Handle, SysId>& h) {
+        q.cancel(h.first, h.second);
+      });
   MultimapQueue map;
   const auto m = measure_costs(
       pending, deadlines, order, map,

@@ -96,11 +96,13 @@ int main(int argc, char** argv) {
   if (instance.load()) return 1;
   const double restart = seconds_since(start);
   const auto heap = mallinfo2();
-  std::printf(
-      "  restart: state rebuilt and %zu timers re-armed in %.2f s; RSS %.1f MiB, of which heap in "
-      "use %.1f MiB, mapped blocks %.1f MiB\n",
-      instance.pending_timeouts(), restart, rss_mib(), heap.uordblks / 1048576.0,
-      heap.hblkhd / 1048576.0);
+  std::printf("  restart: state rebuilt and %zu timers re-armed in %.2f s; RSS %.1f MiB",
+              instance.pending_timeouts(), restart, rss_mib());
+  if (heap.uordblks > 0) {  // glibc's malloc (jemalloc, as linked in release builds, says 0)
+    std::printf(", of which heap in use %.1f MiB, mapped blocks %.1f MiB",
+                heap.uordblks / 1048576.0, heap.hblkhd / 1048576.0);
+  }
+  std::printf("%s\n", restart_only ? "" : " (the first instance's freed memory included)");
   if (mode == "expire") {
     clock.advance(std::chrono::hours(25));
     const auto expiry_start = Clock::now();

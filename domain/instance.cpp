@@ -102,7 +102,7 @@ void Instance::put_loaded(std::vector<Record>& records) {
 
 void Instance::sync_timer(const SysId& work_item, const Record* item) {
   if (const auto it = timer_of_.find(work_item); it != timer_of_.end()) {
-    timeouts_.cancel(it->second);
+    timeouts_.cancel(it->second, work_item);
     timer_of_.erase(it);
   }
   const auto deadline = item ? pending_deadline(*item) : std::nullopt;

@@ -18,15 +18,17 @@ namespace awa::domain {
 
 class TimerWheel {
 public:
-  // Identifies an armed timer; stays safe to cancel after the timer fired or was cancelled.
-  using Handle = std::uint64_t;
+  // Identifies an armed timer, together with its key (see cancel()).
+  using Handle = std::uint32_t;
 
   explicit TimerWheel(TimePoint start, Milliseconds tick = Milliseconds{10},
                       std::size_t slot_count = 4096);
 
   Handle arm(TimePoint deadline, const SysId& key);
-  // False when the timer already fired or was cancelled.
-  bool cancel(Handle handle);
+  // Cancels the timer `handle` names if it is still armed for `key`; false when it fired or was
+  // cancelled. (A stale handle may name a later timer of the same key that reused its node: keep
+  // one handle per key, the latest, as an index by key does.)
+  bool cancel(Handle handle, const SysId& key);
 
   // Fires (and removes) the timers whose deadline is at or before `now`, at most `limit` of them
   // (the rest stay due for the next call; returns how many fired). `fire` must not arm or cancel
@@ -44,24 +46,26 @@ public:
   std::size_t bytes_per_timer() const;
 
 private:
-  static constexpr std::uint32_t kNone = 0xffffffff;
+  // 32 bytes: a million timers take 32 MB. Each slot's list is circular through a sentinel node
+  // (nodes_[slot] for slot < slot count), so a node needs no record of its slot.
   struct Node {
     std::int64_t deadline_ms;
     SysId key;
-    std::uint32_t prev, next;  // within the slot's list, or the free list
-    std::uint32_t generation;
-    std::uint32_t slot;  // kNone when free
+    std::uint32_t prev;  // kFree when the node is free
+    std::uint32_t next;  // within the slot's list, or the free list
   };
+  static constexpr std::uint32_t kFree = 0xffffffff;
+  static constexpr std::uint32_t kNone = 0xffffffff;
 
   std::int64_t tick_of(std::int64_t ms) const { return ms / tick_.count(); }
+  std::uint32_t slot_count() const { return static_cast<std::uint32_t>(occupied_.size() * 64); }
   void link(std::uint32_t index, std::uint32_t slot);
   void unlink(std::uint32_t index);
   void release(std::uint32_t index);
 
   Milliseconds tick_;
-  std::vector<std::uint32_t> heads_;     // first node of each slot's list
   std::vector<std::uint64_t> occupied_;  // one bit per slot, for next_wakeup()
-  std::vector<Node> nodes_;
+  std::vector<Node> nodes_;              // the sentinels, then the timers
   std::uint32_t free_ = kNone;
   std::int64_t cursor_;  // the tick up to which every slot has been processed
   std::size_t armed_ = 0;

@@ -83,17 +83,20 @@ BOOST_AUTO_TEST_CASE(cancelled_timers_do_not_fire_and_stale_handles_are_harmless
   TimerWheel wheel(kStart);
   const auto a = wheel.arm(kStart + 100ms, key(1));
   const auto b = wheel.arm(kStart + 100ms, key(2));
-  BOOST_TEST(wheel.cancel(a));
-  BOOST_TEST(!wheel.cancel(a));
+  BOOST_TEST(wheel.cancel(a, key(1)));
+  BOOST_TEST(!wheel.cancel(a, key(1)));
   Fired fired;
   wheel.advance(kStart + 200ms, fired.sink());
   BOOST_REQUIRE(fired.timers.size() == 1u);
   BOOST_TEST(fired.timers[0].first == key(2));
-  BOOST_TEST(!wheel.cancel(b));                      // already fired
+  BOOST_TEST(!wheel.cancel(b, key(2)));              // already fired
   const auto c = wheel.arm(kStart + 300ms, key(3));  // reuses a freed node
-  BOOST_TEST(!wheel.cancel(a));
+  BOOST_TEST(!wheel.cancel(a, key(1)));              // another key's timer now
+  BOOST_TEST(!wheel.cancel(12345, key(3)));          // no such timer
+  BOOST_TEST(!wheel.cancel(0, key(3)));              // not a timer at all
   BOOST_TEST(wheel.size() == 1u);
-  BOOST_TEST(wheel.cancel(c));
+  BOOST_TEST(wheel.cancel(c, key(3)));
+  BOOST_TEST(!wheel.next_wakeup());
 }
 
 BOOST_AUTO_TEST_CASE(timers_beyond_one_revolution_wait_their_turn) {
@@ -158,7 +161,7 @@ BOOST_AUTO_TEST_CASE(matches_a_reference_queue_under_random_use) {
       ++next_key;
     } else if (action < 7 && !live.empty()) {
       auto it = std::next(live.begin(), static_cast<long>(random() % live.size()));
-      BOOST_REQUIRE(wheel.cancel(it->second.first));
+      BOOST_REQUIRE(wheel.cancel(it->second.first, key(it->first)));
       live.erase(it);
     } else {
       now += std::chrono::milliseconds(random() % 50);
