@@ -27,6 +27,7 @@ CommitQueue::Ticket CommitQueue::enqueue_action(Action action) {
   std::lock_guard lock(mutex_);
   const Ticket ticket = next_++;
   queue_.push_back({ticket, {}, std::move(action)});
+  writer_wanted_ = true;
   wake_.notify_one();
   return ticket;
 }
@@ -48,7 +49,10 @@ void CommitQueue::when_durable(Ticket ticket, Completion done, Lead lead_when) {
   if (ticket > resolved_) {
     waiters_.emplace(ticket, std::move(done));
     if (!sync_ && lead_when == Lead::now) lead(lock);
-    if (!sync_ && lead_when == Lead::writer_thread) wake_.notify_one();
+    if (!sync_ && lead_when == Lead::writer_thread) {
+      writer_wanted_ = true;
+      wake_.notify_one();
+    }
     return;
   }
   const auto error = failure_of(ticket);
@@ -72,7 +76,10 @@ void CommitQueue::lead(std::unique_lock<std::mutex>& lock) {
     write_next(lock);
   }
   writing_ = false;
-  if (!queue_.empty()) wake_.notify_one();
+  if (!queue_.empty()) {  // an action, or more than a leader takes
+    writer_wanted_ = true;
+    wake_.notify_one();
+  }
 }
 
 void CommitQueue::stop() {
@@ -99,7 +106,11 @@ void CommitQueue::run() {
   constexpr auto kWriteBackRetry = std::chrono::seconds(1);
   std::unique_lock lock(mutex_);
   for (;;) {
-    const auto ready = [this] { return !writing_ && (stopping_ || !queue_.empty()); };
+    // Synced, anything queued is the writer's. Unsynced, callers write what they wait for: the
+    // writer only when asked, and at each sweep.
+    const auto ready = [this] {
+      return !writing_ && (stopping_ || (sync_ ? !queue_.empty() : writer_wanted_));
+    };
     // compensation_ is only read while nobody writes.
     const bool write_back_due = !writing_ && !compensation_.empty();
     if (!sync_) {
@@ -110,6 +121,7 @@ void CommitQueue::run() {
       wake_.wait(lock, ready);
     }
     if (writing_) continue;
+    writer_wanted_ = false;
     if (queue_.empty()) {
       if (!compensation_.empty()) {  // retry the write-back; when stopping, one last try
         writing_ = true;
@@ -124,6 +136,7 @@ void CommitQueue::run() {
     writing_ = true;
     write_next(lock);
     writing_ = false;
+    writer_wanted_ = !queue_.empty();  // once asked (or sweeping), it writes the queue out
   }
 }
 

@@ -121,7 +121,8 @@ private:
   Ticket resolved_ = 0;  // every ticket up to here is durable or failed
   std::vector<FailedRange> failed_;
   std::error_code storage_error_;
-  bool writing_ = false;  // someone is between taking a step from the queue and resolving it
+  bool writing_ = false;        // someone is between taking a step from the queue and resolving it
+  bool writer_wanted_ = false;  // unsynced: the writer thread was asked to write
   // Only whoever writes (writing_): the records of failed writes, as memory has them again.
   ChangeSet compensation_;
   std::vector<Pending> group_;          // the batch being written
