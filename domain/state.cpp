@@ -42,14 +42,6 @@ const Record* State::find(Table table, std::string_view sys_id) const {
   return id ? find(table, *id) : nullptr;
 }
 
-std::vector<const Record*> State::sorted_rows(Table table) const {
-  std::vector<const Record*> out;
-  out.reserve(rows(table).size());
-  for (const Record& record : rows(table)) out.push_back(&record);
-  std::sort(out.begin(), out.end(), [](const Record* a, const Record* b) { return a->id < b->id; });
-  return out;
-}
-
 std::size_t State::size() const {
   std::size_t n = 0;
   for (const auto& rows : tables_) n += rows.size();

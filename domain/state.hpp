@@ -20,13 +20,11 @@ namespace awa::domain {
 
 class State {
 public:
-  using Rows = RecordTable;  // in no particular order; sorted_rows() for sys_id order
+  using Rows = RecordTable;  // in no particular order
 
   const Record* find(Table table, const SysId& id) const;
   const Record* find(Table table, std::string_view sys_id) const;
   const Rows& rows(Table table) const { return tables_[index(table)]; }
-  // The table's records in sys_id order.
-  std::vector<const Record*> sorted_rows(Table table) const;
   std::size_t size() const;
 
   // Inserts or replaces a record, or removes one; keeps every index in step.
