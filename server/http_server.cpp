@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -27,12 +28,19 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-// What the registry needs of a session, over plain TCP or TLS.
+using Clock = std::chrono::steady_clock;
+
+// What the registry and the deadline sweep need of a session, over plain TCP or TLS.
 class SessionBase {
 public:
   virtual ~SessionBase() = default;
   // From any thread: finish the request in hand, then close; close now if idle.
   virtual void stop() = 0;
+  // On the session's thread, by the sweep: the wait in hand took too long; close.
+  virtual void deadline_passed() = 0;
+  // When the wait in hand (a request's bytes, an idle keep-alive, a write) must have ended.
+  // The session's thread only.
+  Clock::time_point deadline = Clock::time_point::max();
 };
 
 // Live sessions, so that a stop can close the idle ones, and so they can be counted.
@@ -79,6 +87,46 @@ HttpResponse error_for(const beast::error_code& ec) {
 // one thread, so it needs no strand, and handing it work from another thread is one post.
 struct Worker {
   net::io_context io{1};
+
+  // Connection deadlines, nginx's way rather than a timer per read and write (Beast's
+  // basic_stream arms one and cancels it for every operation, and reprograms the loop's timerfd
+  // whenever it becomes the earliest): a session notes its deadline, and a sweep a few times a
+  // second closes those past it. Timeouts are whole seconds, so a quarter-second late is fine.
+  static constexpr auto kSweepPeriod = std::chrono::milliseconds(250);
+  std::vector<std::weak_ptr<SessionBase>> sessions;  // this thread's; the sweep drops ended ones
+  net::basic_waitable_timer<Clock, net::wait_traits<Clock>, net::io_context::executor_type> sweeper{
+      io};
+  bool sweeping = false;
+
+  // On this worker's thread.
+  void track(std::weak_ptr<SessionBase> session) {
+    sessions.push_back(std::move(session));
+    if (!sweeping) schedule_sweep();
+  }
+  void schedule_sweep() {
+    sweeping = true;
+    sweeper.expires_after(kSweepPeriod);
+    sweeper.async_wait([this](const beast::error_code& ec) {
+      if (ec) return;
+      sweep();
+    });
+  }
+  void sweep() {
+    const auto now = Clock::now();
+    std::erase_if(sessions, [now](const std::weak_ptr<SessionBase>& weak) {
+      const auto session = weak.lock();
+      if (!session) return true;
+      if (session->deadline <= now) {
+        session->deadline = Clock::time_point::max();
+        session->deadline_passed();
+      }
+      return false;
+    });
+    // No connections, no sweep: the loop may then run out of work and return (at stop).
+    sweeping = false;
+    if (!sessions.empty()) schedule_sweep();
+  }
+
   // The requests handled in one round of ready sockets share one write to the durable log: the
   // first of them posts a flush, which runs after the rest of the round.
   bool flush_posted = false;
@@ -94,8 +142,8 @@ struct Worker {
 
 using Executor = net::io_context::executor_type;
 using Socket = net::basic_stream_socket<tcp, Executor>;
-using TcpStream = beast::basic_stream<tcp, Executor>;
-using TlsStream = beast::ssl_stream<TcpStream>;
+using TcpStream = Socket;
+using TlsStream = beast::ssl_stream<Socket>;
 
 // One connection: TcpStream, or TlsStream over it.
 template <class Stream>
@@ -122,9 +170,10 @@ public:
   void start() {
     registry_.add(this, this->weak_from_this());
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->worker_.track(self->weak_from_this());
       if constexpr (kTls) {
         // The handshake has the read deadline, like a request.
-        self->lowest().expires_after(std::chrono::seconds(self->limits_.read_timeout_seconds));
+        self->deadline_after(self->limits_.read_timeout_seconds);
         self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
           if (ec) return self->close();
           self->read();
@@ -139,6 +188,7 @@ public:
   void refuse() {
     registry_.add(this, this->weak_from_this());
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->worker_.track(self->weak_from_this());
       self->keep_alive_ = false;
       const auto answer = [self] {
         self->write(Api::error_response(503, "Service Unavailable",
@@ -146,7 +196,7 @@ public:
                     11);
       };
       if constexpr (kTls) {  // over TLS the answer needs the handshake first
-        self->lowest().expires_after(std::chrono::seconds(self->limits_.read_timeout_seconds));
+        self->deadline_after(self->limits_.read_timeout_seconds);
         self->stream_.async_handshake(net::ssl::stream_base::server,
                                       [self, answer](beast::error_code ec) {
                                         if (ec) return self->close();
@@ -161,12 +211,20 @@ public:
   void stop() override {
     net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->stopping_ = true;
-      if (self->reading_) self->lowest().cancel();
+      beast::error_code ignored;
+      if (self->reading_) self->lowest().cancel(ignored);
     });
   }
 
+  // Pending operations end with operation_aborted, and their handlers close.
+  void deadline_passed() override {
+    beast::error_code ignored;
+    lowest().close(ignored);
+  }
+
 private:
-  TcpStream& lowest() { return beast::get_lowest_layer(stream_); }
+  Socket& lowest() { return beast::get_lowest_layer(stream_); }
+  void deadline_after(unsigned seconds) { deadline = Clock::now() + std::chrono::seconds(seconds); }
 
   // Between requests a keep-alive connection may idle for the idle timeout; once the first
   // byte of a request is in, the whole request must arrive within the read timeout.
@@ -174,7 +232,7 @@ private:
     if (stopping_) return close();
     reading_ = true;
     if (buffer_.size() > 0) return read_request();
-    lowest().expires_after(std::chrono::seconds(limits_.idle_timeout_seconds));
+    deadline_after(limits_.idle_timeout_seconds);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
@@ -187,7 +245,7 @@ private:
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser_->body_limit(limits_.body_bytes);
-    lowest().expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
+    deadline_after(limits_.read_timeout_seconds);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
@@ -197,8 +255,7 @@ private:
   void on_read(beast::error_code ec) {
     reading_ = false;
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::connection_reset ||
-        ec == net::error::eof) {
+        ec == net::error::connection_reset || ec == net::error::eof) {
       return close();
     }
     if (ec) {
@@ -212,7 +269,7 @@ private:
     HttpRequest request = to_http_request(std::move(message));
     if (log::enabled(LogLevel::debug)) log::debug(request.method + " " + request.target);
 
-    lowest().expires_never();  // the domain answers; no deadline while it does
+    deadline = Clock::time_point::max();  // the domain answers; no deadline while it does
     // Keep the I/O context running while the answer waits for the durable log.
     auto guard = net::make_work_guard(stream_.get_executor());
     api_.handle(
@@ -240,7 +297,7 @@ private:
     for (auto& [name, value] : answer.headers) response->set(name, value);
     response->keep_alive(keep_alive_ && !stopping_);
     response->prepare_payload();
-    lowest().expires_after(std::chrono::seconds(limits_.read_timeout_seconds));
+    deadline_after(limits_.read_timeout_seconds);
     http::async_write(
         stream_, *response,
         [self = this->shared_from_this(), response](beast::error_code ec, std::size_t) {
@@ -254,8 +311,8 @@ private:
   // the answer before the client reads it; so stop sending, discard input briefly, then close.
   void linger_close() {
     beast::error_code ignored;
-    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-    lowest().expires_after(std::chrono::seconds(2));
+    lowest().shutdown(tcp::socket::shutdown_send, ignored);
+    deadline_after(2);
     drain();
   }
 
@@ -271,8 +328,8 @@ private:
 
   void close() {
     beast::error_code ignored;
-    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-    lowest().socket().close(ignored);
+    lowest().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().close(ignored);
   }
 
   Stream stream_;
