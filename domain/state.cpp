@@ -51,6 +51,11 @@ std::size_t State::size() const {
 const Record& State::put(Record record) {
   auto& rows = tables_[index(record.table)];
   Record* stored = rows.find(record.id);
+  if (stored != nullptr && record.table == Table::awa_work_item) {
+    reindex_work_item(*stored, record);
+    *stored = std::move(record);
+    return *stored;
+  }
   if (stored != nullptr) {
     unindex(*stored);
     *stored = std::move(record);
@@ -132,6 +137,37 @@ void State::unindex(const Record& record) {
       auto& index = index_for(record, active_work_item_, open_consult_);
       const auto it = index.find(*document);
       if (it != index.end() && it->second->id == record.id) index.erase(it);
+    }
+  }
+}
+
+void State::reindex_work_item(const Record& stored, const Record& after) {
+  using namespace work_item_field;
+  const auto before_agent = working_agent(stored);
+  const auto after_agent = working_agent(after);
+  if (before_agent != after_agent) {
+    if (before_agent && --workload_[*before_agent] == 0) workload_.erase(*before_agent);
+    if (after_agent) ++workload_[*after_agent];
+  }
+  const bool before_active = stored.is_true(active);
+  const bool after_active = after.is_true(active);
+  const bool same_entry = before_active && after_active &&
+                          stored[document_id] == after[document_id] &&
+                          is_open_consult(stored) == is_open_consult(after);
+  // The entry points at `stored`, which stays where it is: no visit to the index, whose lookup
+  // is a cache miss (it holds every document). Should another active work item of the document
+  // hold the entry (writes through the Table API can make two), it keeps it.
+  if (same_entry) return;
+  if (before_active) {
+    if (const auto document = SysId::parse(stored[document_id])) {
+      auto& index = index_for(stored, active_work_item_, open_consult_);
+      const auto it = index.find(*document);
+      if (it != index.end() && it->second->id == stored.id) index.erase(it);
+    }
+  }
+  if (after_active) {
+    if (const auto document = SysId::parse(after[document_id])) {
+      index_for(after, active_work_item_, open_consult_)[*document] = &stored;
     }
   }
 }
