@@ -174,6 +174,33 @@ void PackedValues::set(std::size_t field, std::string_view value) {
   assign(out);
 }
 
+void PackedValues::set_fields(std::initializer_list<FieldValue> changes) {
+  std::string_view in = packed();
+  const std::size_t count = in.empty() ? 0 : read_varint(in);
+  for (const auto& change : changes) {
+    if (change.field >= count) throw std::out_of_range("no such field");
+  }
+  // Into a new block: a value may point into this one (another field's).
+  std::string out;
+  out.reserve(packed().size() + 64);
+  put_varint(out, count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t header = read_varint(in);
+    const std::string_view old = value_after(header, in);
+    const FieldValue* change = nullptr;
+    for (const auto& c : changes) {
+      if (c.field == i) change = &c;
+    }
+    if (change != nullptr) {
+      put_value(out, change->value);
+    } else {
+      put_varint(out, header);
+      if ((header & 1) == 0) out.append(old);
+    }
+  }
+  assign(out);
+}
+
 void PackedValues::resize(std::size_t count) {
   std::string_view in = packed();
   const std::size_t old_count = in.empty() ? 0 : read_varint(in);

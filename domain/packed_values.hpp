@@ -43,6 +43,13 @@ public:
   std::size_t size() const;
   std::string_view at(std::size_t field) const;
   void set(std::size_t field, std::string_view value);
+  // Several fields at once, in one rebuild where set() might rebuild for each (a timeout changes
+  // a work item's state, agent and timed_out together). A field given twice takes the last.
+  struct FieldValue {
+    std::size_t field;
+    std::string_view value;
+  };
+  void set_fields(std::initializer_list<FieldValue> changes);
   // Appends empty values or drops trailing ones.
   void resize(std::size_t count);
   void push_back(std::string_view value);

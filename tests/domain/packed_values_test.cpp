@@ -40,6 +40,20 @@ BOOST_AUTO_TEST_CASE(a_field_can_be_set_from_another_field_of_the_same_values) {
   BOOST_TEST(values[1] == "second");
 }
 
+BOOST_AUTO_TEST_CASE(several_fields_set_at_once_read_as_if_set_one_by_one) {
+  PackedValues together{"pending_accept", "0d584509c323120095ccd02422d3ae5b", "false", "x"};
+  PackedValues one_by_one = together;
+  together.set_fields({{0, "queued"}, {1, ""}, {2, "true"}, {2, "false"}, {3, together[0]}});
+  one_by_one[0] = "queued";
+  one_by_one[1] = "";
+  one_by_one[2] = "false";           // the last of the two wins
+  one_by_one[3] = "pending_accept";  // from the field's value before the change
+  BOOST_TEST(together == one_by_one);
+  BOOST_TEST(together.packed() == one_by_one.packed());
+  BOOST_CHECK_THROW(together.set_fields({{4, "no such field"}}), std::out_of_range);
+  BOOST_TEST(together == one_by_one);  // nothing half-applied
+}
+
 BOOST_AUTO_TEST_CASE(copies_are_independent_and_compare_by_content) {
   PackedValues a{"x", "y"};
   PackedValues b = a;
