@@ -19,7 +19,7 @@ struct Settings {
   std::string listen_address = "127.0.0.1";
   std::uint16_t listen_port = 8080;
   std::string data_dir = "./awa-data";
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;  // 0: one per core but one (at least one)
   Durability durability = Durability::process;
   bool demo = false;
   LogLevel log_level = LogLevel::info;
