@@ -142,8 +142,8 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     }
     // The domain runs under one lock, so I/O threads beyond the cores that are free only contend
     // for it; and the writer, the timeout thread and RocksDB's compactions need a core too. On 2
-    // cores with the client beside it, one I/O thread served 40k offers/s at 25 us of CPU each,
-    // two 31k/s at 38 us (bench/compare's setup).
+    // cores with the client beside it (bench/compare's setup), one I/O thread served 40-42k
+    // offers/s at 25 us of CPU each, two as many or fewer (31-43k/s) at 32-39 us.
     if (s.threads == 0) {
       const unsigned cores = std::thread::hardware_concurrency();  // 0 when unknown
       s.threads = cores > 1 ? cores - 1 : 1;
