@@ -128,16 +128,30 @@ void State::unindex(const Record& record) {
     if (it != values.end() && it->second == record.id) values.erase(it);
   }
   if (record.table == Table::awa_work_item) {
-    if (const auto agent = working_agent(record)) {
-      if (--workload_[*agent] == 0) workload_.erase(*agent);
-    }
+    if (const auto agent = working_agent(record)) add_workload(*agent, -1);
+    unindex_document(record);
   }
-  if (record.table == Table::awa_work_item && record.is_true(work_item_field::active)) {
-    if (const auto document = SysId::parse(record[work_item_field::document_id])) {
-      auto& index = index_for(record, active_work_item_, open_consult_);
-      const auto it = index.find(*document);
-      if (it != index.end() && it->second->id == record.id) index.erase(it);
-    }
+}
+
+void State::add_workload(const SysId& agent, int delta) {
+  auto& count = workload_[agent];
+  count += delta;
+  if (count == 0) workload_.erase(agent);
+}
+
+void State::index_document(const Record& item, const Record& stored) {
+  if (!item.is_true(work_item_field::active)) return;
+  if (const auto document = SysId::parse(item[work_item_field::document_id])) {
+    index_for(item, active_work_item_, open_consult_)[*document] = &stored;
+  }
+}
+
+void State::unindex_document(const Record& item) {
+  if (!item.is_true(work_item_field::active)) return;
+  if (const auto document = SysId::parse(item[work_item_field::document_id])) {
+    auto& index = index_for(item, active_work_item_, open_consult_);
+    const auto it = index.find(*document);
+    if (it != index.end() && it->second->id == item.id) index.erase(it);
   }
 }
 
@@ -146,30 +160,18 @@ void State::reindex_work_item(const Record& stored, const Record& after) {
   const auto before_agent = working_agent(stored);
   const auto after_agent = working_agent(after);
   if (before_agent != after_agent) {
-    if (before_agent && --workload_[*before_agent] == 0) workload_.erase(*before_agent);
-    if (after_agent) ++workload_[*after_agent];
+    if (before_agent) add_workload(*before_agent, -1);
+    if (after_agent) add_workload(*after_agent, +1);
   }
-  const bool before_active = stored.is_true(active);
-  const bool after_active = after.is_true(active);
-  const bool same_entry = before_active && after_active &&
+  const bool same_entry = stored.is_true(active) && after.is_true(active) &&
                           stored[document_id] == after[document_id] &&
                           is_open_consult(stored) == is_open_consult(after);
   // The entry points at `stored`, which stays where it is: no visit to the index, whose lookup
   // is a cache miss (it holds every document). Should another active work item of the document
   // hold the entry (writes through the Table API can make two), it keeps it.
   if (same_entry) return;
-  if (before_active) {
-    if (const auto document = SysId::parse(stored[document_id])) {
-      auto& index = index_for(stored, active_work_item_, open_consult_);
-      const auto it = index.find(*document);
-      if (it != index.end() && it->second->id == stored.id) index.erase(it);
-    }
-  }
-  if (after_active) {
-    if (const auto document = SysId::parse(after[document_id])) {
-      index_for(after, active_work_item_, open_consult_)[*document] = &stored;
-    }
-  }
+  unindex_document(stored);
+  index_document(after, stored);
 }
 
 void State::reindex(const Record& record) {
@@ -187,12 +189,8 @@ void State::reindex(const Record& record) {
       credential_versions_[record.id] = tick_credentials();
       break;
     case Table::awa_work_item:
-      if (const auto agent = working_agent(record)) ++workload_[*agent];
-      if (record.is_true(work_item_field::active)) {
-        if (const auto document = SysId::parse(record[work_item_field::document_id])) {
-          index_for(record, active_work_item_, open_consult_)[*document] = &record;
-        }
-      }
+      if (const auto agent = working_agent(record)) add_workload(*agent, +1);
+      index_document(record, record);
       break;
     case Table::interaction:
     case Table::task: {

@@ -67,6 +67,12 @@ private:
   // only where what they key on does. Its document never changes, so most updates (a state, an
   // agent, a countdown) leave the document index alone: two hash-map visits fewer each.
   void reindex_work_item(const Record& stored, const Record& after);
+  // An agent's count of offered or accepted work items; at zero the agent leaves the map.
+  void add_workload(const SysId& agent, int delta);
+  // An active work item's entry in its document's index: pointed at `stored` (the record as
+  // stored, which `item` is or is about to become), or dropped if it is this item's.
+  void index_document(const Record& item, const Record& stored);
+  void unindex_document(const Record& item);
 
   std::array<Rows, kTableCount> tables_;
   // (table, field) -> value -> record, for fields declared unique.
