@@ -390,9 +390,9 @@ private:
     run_.totals.errors.fetch_add(1, std::memory_order_relaxed);
   }
 
-  // The loop's own executor type rather than Asio's type-erased one, and a plain socket (no
-  // per-operation timeouts: the run has its own deadline): the client's CPU is taken from the
-  // server it measures.
+  // The loop's own executor type rather than Asio's type-erased one, and a plain socket rather
+  // than Beast's basic_stream, whose timeouts this client never set: every microsecond the
+  // client spends is taken from the server it measures, on the same machine.
   using Executor = net::io_context::executor_type;
   net::basic_stream_socket<tcp, Executor> stream_;
   tcp::resolver::results_type endpoints_;
