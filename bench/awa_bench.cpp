@@ -512,12 +512,24 @@ int main(int argc, char** argv) {
         ->start(resolver.resolve(o.host, o.port));
   }
   std::atomic<bool> running{true};
+  // A server that stops answering must not hold the run forever: after this long without a
+  // single answer (longer than the gap between two sends), the loops stop, and the figures are
+  // those measured until then.
+  const double stall_seconds = std::max(10.0, o.rate > 0 ? 3.0 / o.rate : 0.0);
+  std::atomic<bool> stalled{false};
   std::thread progress([&] {
     std::uint64_t last = 0;
+    double quiet = 0;
     while (running) {
       std::this_thread::sleep_for(std::chrono::seconds(1));
       if (!running) break;
       const auto done = totals.completed.load();
+      quiet = done == last ? quiet + 1 : 0;
+      if (quiet >= stall_seconds) {
+        stalled = true;
+        for (auto& context : contexts) context->stop();
+        break;
+      }
       std::fprintf(stderr, "\r%6.1f s  %10llu requests  %9llu/s  %llu errors   ",
                    std::chrono::duration<double>(Clock::now() - start).count(),
                    static_cast<unsigned long long>(done),
@@ -534,6 +546,10 @@ int main(int argc, char** argv) {
   running = false;
   progress.join();
   std::fprintf(stderr, "\n");
+  if (stalled) {
+    std::fprintf(stderr, "awa-bench: no answer for %.0f s; stopped with requests unanswered\n",
+                 stall_seconds);
+  }
 
   ThreadStats all;
   for (const auto& s : stats) {
@@ -573,7 +589,7 @@ int main(int argc, char** argv) {
 
   // awa-server's own figures: how punctually countdowns fired. Other servers have none.
   bj::value server_stats;
-  if (!o.fake_setup) {
+  if (!o.fake_setup && !stalled) {
     try {
       SetupClient client(o, auth);
       const auto stats = [&] {
@@ -633,5 +649,6 @@ int main(int argc, char** argv) {
     }
     std::ofstream(o.json_file) << bj::serialize(report) << "\n";
   }
+  if (stalled) return 4;
   return failed == 0 ? 0 : 3;
 }
