@@ -141,37 +141,18 @@ void PackedValues::set(std::size_t field, std::string_view value) {
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   if (field >= count) throw std::out_of_range("no such field");
   const auto code = ValueDictionary::shared().find(value);
-  {
-    std::string_view scan = in;
-    for (std::size_t i = 0; i < field; ++i) value_after(read_varint(scan), scan);
-    const std::uint64_t header = read_varint(scan);
-    if (code && header == ((std::uint64_t{*code} << 1) | 1)) return;  // that code already
-    // Text of the same length as the text it replaces (timestamps, sys_ids, counters) is
-    // overwritten in place, without a new allocation.
-    if (!code && (header & 1) == 0 && (header >> 1) == value.size()) {
-      if (value.empty()) return;  // (memmove from an empty view's null data is undefined)
-      char* place = data_.get() + (scan.data() - data_.get());  // `scan` points into data_
-      std::memmove(place, value.data(), value.size());  // memmove: `value` may be in this buffer
-      return;
-    }
+  for (std::size_t i = 0; i < field; ++i) value_after(read_varint(in), in);
+  const std::uint64_t header = read_varint(in);
+  if (code && header == ((std::uint64_t{*code} << 1) | 1)) return;  // that code already
+  // Text of the same length as the text it replaces (timestamps, sys_ids, counters) is
+  // overwritten in place, without a new allocation.
+  if (!code && (header & 1) == 0 && (header >> 1) == value.size()) {
+    if (value.empty()) return;  // (memmove from an empty view's null data is undefined)
+    char* place = data_.get() + (in.data() - data_.get());  // `in` points into data_
+    std::memmove(place, value.data(), value.size());  // memmove: `value` may be in this buffer
+    return;
   }
-  std::string out;
-  out.reserve(packed().size() + value.size() + 10);
-  put_varint(out, count);
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::uint64_t header = read_varint(in);
-    const std::string_view old = value_after(header, in);
-    if (i != field) {
-      put_varint(out, header);
-      if ((header & 1) == 0) out.append(old);
-    } else if (code) {
-      put_varint(out, (std::uint64_t{*code} << 1) | 1);
-    } else {
-      put_varint(out, std::uint64_t{value.size()} << 1);
-      out.append(value);
-    }
-  }
-  assign(out);
+  set_fields({{field, value}});  // otherwise, a new block
 }
 
 void PackedValues::set_fields(std::initializer_list<FieldValue> changes) {
