@@ -16,9 +16,8 @@ bool expire_offer(Transaction& tx, SysIdGenerator& ids, const SysId& work_item) 
   Record item = *current;
   const auto agent = SysId::parse(item[assigned_to]);
   const auto presence = SysId::parse(item[after_timeout_presence]);
-  item.values.set_fields(
-      {{state, work_item_state::queued}, {assigned_to, ""}, {timed_out, "true"}});
-  tx.put(std::move(item));
+  tx.put(std::move(item),
+         {{state, work_item_state::queued}, {assigned_to, ""}, {timed_out, "true"}});
   // The presence state may have been deleted since the offer: then presence stays.
   if (agent && presence && tx.state().find(Table::sys_user, *agent) != nullptr &&
       tx.state().find(Table::awa_presence_state, *presence) != nullptr) {

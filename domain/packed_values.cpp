@@ -33,33 +33,57 @@ std::uint64_t read_varint(std::string_view& in) {
   return *get_varint(in);
 }
 
-std::string_view dictionary_text(std::uint64_t header) {
-  return ValueDictionary::shared().text(static_cast<std::uint32_t>(header >> 1));
+// Headers: text of n bytes is n * 2; a shared value's code c is (c + 1) * 2 + 1; and 1 says
+// "the same as the previous value" (a record's sys_created_on and sys_updated_on, until it is
+// first updated), so that value's bytes are not held twice.
+constexpr std::uint64_t kSameAsPrevious = 1;
+
+std::uint64_t code_header(std::uint32_t code) {
+  return ((std::uint64_t{code} + 1) << 1) | 1;
 }
 
-// A header's value: a code's text, or the text of `length` bytes that follow it in `in`.
-std::string_view value_after(std::uint64_t header, std::string_view& in) {
-  if (header & 1) return dictionary_text(header);
+bool is_code(std::uint64_t header) {
+  return (header & 1) != 0 && header != kSameAsPrevious;
+}
+
+// A header's value: a code's text, the previous value, or the text of the bytes that follow it
+// in `in`.
+std::string_view value_after(std::uint64_t header, std::string_view& in, std::string_view previous) {
+  if (header == kSameAsPrevious) return previous;
+  if (header & 1) return ValueDictionary::shared().text(static_cast<std::uint32_t>((header >> 1) - 1));
   const std::string_view text = in.substr(0, header >> 1);
   in.remove_prefix(header >> 1);
   return text;
 }
 
+// Text, or the header that says it repeats the previous value (worth it from two bytes on).
+void put_text(std::string& out, std::string_view value, std::string_view previous) {
+  if (value.size() > 1 && value == previous) {
+    put_varint(out, kSameAsPrevious);
+    return;
+  }
+  put_varint(out, std::uint64_t{value.size()} << 1);
+  out.append(value);
+}
+
 }  // namespace
 
-void PackedValues::put_value(std::string& out, std::string_view value) {
+void PackedValues::put_value(std::string& out, std::string_view value, std::string_view previous) {
   if (const auto code = ValueDictionary::shared().find(value)) {
-    put_varint(out, (std::uint64_t{*code} << 1) | 1);
+    put_varint(out, code_header(*code));
   } else {
-    put_varint(out, std::uint64_t{value.size()} << 1);
-    out.append(value);
+    put_text(out, value, previous);
   }
 }
 
 PackedValues::PackedValues(std::initializer_list<std::string_view> values) {
   std::string packed;
   put_varint(packed, values.size());
-  for (const auto value : values) put_value(packed, value);
+  std::string_view previous;
+  for (const auto value : values) {
+    put_value(packed, value, previous);
+    previous = value;
+  }
   assign(packed);
 }
 
@@ -96,10 +120,13 @@ std::optional<PackedValues> PackedValues::unpack(std::string_view serialized) {
   thread_local std::string packed;  // reused: a restart unpacks millions of records
   packed.clear();
   put_varint(packed, *count);
+  std::string_view previous;
   for (std::uint64_t i = 0; i < *count; ++i) {
     const auto length = get_varint(in);
     if (!length || *length > in.size()) return std::nullopt;
-    put_value(packed, in.substr(0, *length));
+    const std::string_view value = in.substr(0, *length);
+    put_value(packed, value, previous);
+    previous = value;
     in.remove_prefix(*length);
   }
   if (!in.empty() || packed.size() > UINT32_MAX) return std::nullopt;
@@ -114,10 +141,12 @@ std::string PackedValues::serialize() const {
   out.reserve(in.size() + 64);
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   put_varint(out, count);
+  std::string_view previous;
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string_view value = value_after(read_varint(in), in);
+    const std::string_view value = value_after(read_varint(in), in, previous);
     put_varint(out, value.size());
     out.append(value);
+    previous = value;
   }
   return out;
 }
@@ -130,9 +159,11 @@ std::size_t PackedValues::size() const {
 std::string_view PackedValues::at(std::size_t field) const {
   std::string_view in = packed();
   if (in.empty() || field >= read_varint(in)) throw std::out_of_range("no such field");
+  std::string_view previous;
   for (std::size_t i = 0;; ++i) {
-    const std::string_view value = value_after(read_varint(in), in);
+    const std::string_view value = value_after(read_varint(in), in, previous);
     if (i == field) return value;
+    previous = value;
   }
 }
 
@@ -141,21 +172,26 @@ void PackedValues::set(std::size_t field, std::string_view value) {
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   if (field >= count) throw std::out_of_range("no such field");
   const auto code = ValueDictionary::shared().find(value);
-  for (std::size_t i = 0; i < field; ++i) value_after(read_varint(in), in);
+  std::string_view previous;
+  for (std::size_t i = 0; i < field; ++i) previous = value_after(read_varint(in), in, previous);
   const std::uint64_t header = read_varint(in);
-  if (code && header == ((std::uint64_t{*code} << 1) | 1)) return;  // that code already
+  if (code && header == code_header(*code)) return;  // that code already
   // Text of the same length as the text it replaces (timestamps, sys_ids, counters) is
-  // overwritten in place, without a new allocation.
+  // overwritten in place, without a new allocation, unless the next value repeats it (and
+  // would change with it).
   if (!code && (header & 1) == 0 && (header >> 1) == value.size()) {
     if (value.empty()) return;  // (memmove from an empty view's null data is undefined)
-    char* place = data_.get() + (in.data() - data_.get());  // `in` points into data_
-    std::memmove(place, value.data(), value.size());  // memmove: `value` may be in this buffer
-    return;
+    std::string_view next = in.substr(value.size());
+    if (field + 1 == count || read_varint(next) != kSameAsPrevious) {
+      char* place = data_.get() + (in.data() - data_.get());  // `in` points into data_
+      std::memmove(place, value.data(), value.size());  // memmove: `value` may be in this buffer
+      return;
+    }
   }
   set_fields({{field, value}});  // otherwise, a new block
 }
 
-void PackedValues::set_fields(std::initializer_list<FieldValue> changes) {
+void PackedValues::set_fields(std::span<const FieldValue> changes) {
   std::string_view in = packed();
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   for (const auto& change : changes) {
@@ -165,19 +201,24 @@ void PackedValues::set_fields(std::initializer_list<FieldValue> changes) {
   std::string out;
   out.reserve(packed().size() + 64);
   put_varint(out, count);
+  std::string_view old_previous, previous;
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t header = read_varint(in);
-    const std::string_view old = value_after(header, in);
+    const std::string_view old = value_after(header, in, old_previous);
     const FieldValue* change = nullptr;
     for (const auto& c : changes) {
       if (c.field == i) change = &c;
     }
+    const std::string_view value = change != nullptr ? change->value : old;
     if (change != nullptr) {
-      put_value(out, change->value);
-    } else {
+      put_value(out, value, previous);
+    } else if (is_code(header)) {
       put_varint(out, header);
-      if ((header & 1) == 0) out.append(old);
+    } else {
+      put_text(out, value, previous);  // the value before it may have changed
     }
+    old_previous = old;
+    previous = value;
   }
   assign(out);
 }
@@ -187,15 +228,16 @@ void PackedValues::resize(std::size_t count) {
   const std::size_t old_count = in.empty() ? 0 : read_varint(in);
   std::string out;
   put_varint(out, count);
+  std::string_view previous;
   for (std::size_t i = 0; i < count; ++i) {
     if (i >= old_count) {
       put_varint(out, 0);  // empty text
       continue;
     }
     const std::uint64_t header = read_varint(in);
-    const std::string_view old = value_after(header, in);
-    put_varint(out, header);
-    if ((header & 1) == 0) out.append(old);
+    previous = value_after(header, in, previous);
+    put_varint(out, header);  // the values before it are the same: a repeat stays one
+    if ((header & 1) == 0) out.append(previous);
   }
   assign(out);
 }

@@ -1,6 +1,8 @@
 // A record's values packed into one allocation: a varint count, then each value as a varint
 // header and, for text, its bytes. The header is the text's length times two, or, for a value
-// the ValueDictionary shares, its code times two plus one (no bytes follow). One allocation per
+// the ValueDictionary shares, its code plus one, times two, plus one (no bytes follow); header 1
+// repeats the previous value (a new record's sys_updated_on is its sys_created_on, 19 bytes
+// not held twice: a pending work item's block falls from 192 to 160 bytes). One allocation per
 // record instead of one std::string (32 bytes plus a heap block for anything over 15
 // characters) per field, and shared values (booleans, states, the sys_ids of queues and agents)
 // take a byte or two each.
@@ -14,6 +16,7 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -49,7 +52,10 @@ public:
     std::size_t field;
     std::string_view value;
   };
-  void set_fields(std::initializer_list<FieldValue> changes);
+  void set_fields(std::span<const FieldValue> changes);
+  void set_fields(std::initializer_list<FieldValue> changes) {
+    set_fields(std::span<const FieldValue>(changes.begin(), changes.size()));
+  }
   // Appends empty values or drops trailing ones.
   void resize(std::size_t count);
   void push_back(std::string_view value);
@@ -83,7 +89,7 @@ public:
 
 private:
   void assign(std::string_view packed);
-  static void put_value(std::string& out, std::string_view value);
+  static void put_value(std::string& out, std::string_view value, std::string_view previous);
 
   // The packed bytes' length (4 bytes), then the bytes; null when empty. Keeping the length in
   // the block makes this one pointer, and a Record 32 bytes rather than 40 (an allocator class

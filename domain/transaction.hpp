@@ -3,6 +3,8 @@
 // them all, so a request that fails half-way leaves nothing behind.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
+
 #include <utility>
 
 #include "domain/change_set.hpp"
@@ -24,15 +26,22 @@ public:
   const State& state() const { return state_; }
   TimePoint now() const { return now_; }
 
-  // Writes `record`, stamping sys_updated_on (and sys_created_on when new).
-  void put(Record record) {
+  // Writes `record`, stamping sys_updated_on (and sys_created_on when new), with `changes` made
+  // to its values first: with the stamp, in one rebuild of the values.
+  void put(Record record, std::initializer_list<PackedValues::FieldValue> changes = {}) {
     const Record* before = state_.find(record.table, record.id);
     const std::string stamp = format_table_time(now_);
-    record[kSysUpdatedOn] = stamp;
+    boost::container::small_vector<PackedValues::FieldValue, 8> all(changes);
     if (before == nullptr) {
-      record[kSysCreatedOn] = stamp;
+      all.push_back({kSysCreatedOn, stamp});
+    } else if (record[kSysCreatedOn] != (*before)[kSysCreatedOn]) {
+      all.push_back({kSysCreatedOn, (*before)[kSysCreatedOn]});
+    }
+    if (all.empty()) {
+      record[kSysUpdatedOn] = stamp;  // in place, when it is a stamp already
     } else {
-      record[kSysCreatedOn] = (*before)[kSysCreatedOn];
+      all.push_back({kSysUpdatedOn, stamp});
+      record.values.set_fields({all.data(), all.size()});
     }
     RecordChange change{record.table, record.id,
                         before ? std::optional<Record>(*before) : std::nullopt, std::move(record)};

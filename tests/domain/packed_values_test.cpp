@@ -54,6 +54,48 @@ BOOST_AUTO_TEST_CASE(several_fields_set_at_once_read_as_if_set_one_by_one) {
   BOOST_TEST(together == one_by_one);  // nothing half-applied
 }
 
+// A new record's sys_updated_on repeats its sys_created_on: held once, read as two.
+BOOST_AUTO_TEST_CASE(a_value_that_repeats_the_previous_one_is_held_once) {
+  const std::string stamp = "2026-11-28 05:47:51";
+  const PackedValues repeated{stamp, stamp, "x"};
+  const PackedValues distinct{stamp, "2026-11-28 05:47:52", "x"};
+  BOOST_TEST(repeated[0] == stamp);
+  BOOST_TEST(repeated[1] == stamp);
+  BOOST_TEST(repeated.packed().size() == distinct.packed().size() - stamp.size());
+  BOOST_TEST(repeated.serialize() == PackedValues({stamp, stamp, "x"}).serialize());
+  const auto back = PackedValues::unpack(repeated.serialize());
+  BOOST_REQUIRE(back);
+  BOOST_TEST(back->packed() == repeated.packed());  // read back held once again
+  BOOST_TEST(PackedValues({"a", "a"}).packed().size() == 1u + 2 + 2);  // one byte: as text
+}
+
+BOOST_AUTO_TEST_CASE(changing_a_repeated_value_leaves_the_other_as_it_was) {
+  const std::string stamp = "2026-11-28 05:47:51";
+  const std::string later = "2026-11-28 05:48:00";  // same length: the in-place path
+  PackedValues updated{stamp, stamp, stamp};
+  updated[1] = later;  // the repeat itself changes
+  BOOST_TEST(updated[0] == stamp);
+  BOOST_TEST(updated[1] == later);
+  BOOST_TEST(updated[2] == stamp);
+
+  PackedValues first{stamp, stamp, "x"};
+  first[0] = later;  // the value repeated changes: the repeat keeps its own value
+  BOOST_TEST(first[0] == later);
+  BOOST_TEST(first[1] == stamp);
+  BOOST_TEST(first[2] == "x");
+
+  PackedValues several{stamp, stamp, stamp, "true"};
+  several.set_fields({{0, later}, {3, stamp}});
+  BOOST_TEST(several == PackedValues({later, stamp, stamp, stamp}));
+  several.set_fields({{1, later}});  // now repeats the first
+  BOOST_TEST(several == PackedValues({later, later, stamp, stamp}));
+  BOOST_TEST(several.packed() == PackedValues({later, later, stamp, stamp}).packed());
+  several.resize(5);
+  BOOST_TEST(several == PackedValues({later, later, stamp, stamp, ""}));
+  several[3] = several[2];  // from a field of the same values, over its own repeat
+  BOOST_TEST(several == PackedValues({later, later, stamp, stamp, ""}));
+}
+
 BOOST_AUTO_TEST_CASE(copies_are_independent_and_compare_by_content) {
   PackedValues a{"x", "y"};
   PackedValues b = a;
