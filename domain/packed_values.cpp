@@ -30,6 +30,11 @@ std::optional<std::uint64_t> get_varint(std::string_view& in) {
 
 // Reads a varint known to be well formed (the buffer was checked when it was built).
 std::uint64_t read_varint(std::string_view& in) {
+  const auto first = static_cast<unsigned char>(in.front());
+  if (first < 0x80) {  // most headers: one byte
+    in.remove_prefix(1);
+    return first;
+  }
   return *get_varint(in);
 }
 
@@ -159,12 +164,21 @@ std::size_t PackedValues::size() const {
 std::string_view PackedValues::at(std::size_t field) const {
   std::string_view in = packed();
   if (in.empty() || field >= read_varint(in)) throw std::out_of_range("no such field");
-  std::string_view previous;
+  // Skips the values before the field without reading them (the hot path of every rule: a code
+  // is not looked up on the way); a repeat is the nearest value before it that is not one.
+  std::uint64_t value_header = 0;  // empty text, where nothing came before
+  const char* value_text = in.data();
   for (std::size_t i = 0;; ++i) {
-    const std::string_view value = value_after(read_varint(in), in, previous);
-    if (i == field) return value;
-    previous = value;
+    const std::uint64_t header = read_varint(in);
+    if (header != kSameAsPrevious) {
+      value_header = header;
+      value_text = in.data();
+    }
+    if (i == field) break;
+    if ((header & 1) == 0) in.remove_prefix(header >> 1);
   }
+  std::string_view rest(value_text, (value_header & 1) == 0 ? value_header >> 1 : 0);
+  return value_after(value_header, rest, {});
 }
 
 void PackedValues::set(std::size_t field, std::string_view value) {

@@ -1,15 +1,26 @@
 #include "domain/sys_id.hpp"
 
+#include <array>
+#include <cstdint>
 #include <random>
 
 namespace awa::domain {
 namespace {
 
+// Each byte's value as a hex digit, or -1: one load a digit (ids are parsed on every lookup).
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+  std::array<std::int8_t, 256> table{};
+  table.fill(-1);
+  for (int d = 0; d < 10; ++d) table['0' + d] = static_cast<std::int8_t>(d);
+  for (int d = 0; d < 6; ++d) {
+    table['a' + d] = static_cast<std::int8_t>(10 + d);
+    table['A' + d] = static_cast<std::int8_t>(10 + d);
+  }
+  return table;
+}();
+
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  return kHexValue[static_cast<unsigned char>(c)];
 }
 
 // xoroshiro128+ : fast, and seeded from the OS so ids do not repeat across runs.

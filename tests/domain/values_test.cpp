@@ -20,6 +20,12 @@ BOOST_AUTO_TEST_CASE(sys_ids_round_trip_and_reject_anything_else) {
   BOOST_TEST(!SysId::parse("0d584509c323120095ccd02422d3ae5bb"));
   BOOST_TEST(!SysId::parse("0d584509c323120095ccd02422d3ae5g"));
   BOOST_TEST(!SysId::parse(""));
+  // The characters either side of each digit range, and a byte past ASCII.
+  for (const char c : {'/', ':', '@', 'G', '`', 'g', '\xff', '\0'}) {
+    std::string text(32, 'a');
+    text[7] = c;
+    BOOST_TEST(!SysId::parse(text), "accepted " << int(static_cast<unsigned char>(c)));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(generated_sys_ids_are_distinct) {
