@@ -3,6 +3,7 @@
 // connection (pipelined requests wait in the buffer). The only file that includes Beast.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -35,8 +36,10 @@ class HttpServer {
 public:
   // Binds at once (throws std::system_error when it cannot, or the TLS files do not load);
   // serves from run(), over TLS (1.2 or later) when `tls` is given.
+  // `busy_poll`: after work, each I/O thread polls this long before sleeping (0: at once).
   HttpServer(const std::string& address, std::uint16_t port, const HttpLimits& limits,
-             unsigned threads, Api& api, const std::optional<TlsFiles>& tls = std::nullopt);
+             unsigned threads, std::chrono::microseconds busy_poll, Api& api,
+             const std::optional<TlsFiles>& tls = std::nullopt);
   ~HttpServer();
 
   std::uint16_t port() const;

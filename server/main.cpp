@@ -97,7 +97,7 @@ int serve(const server::Settings& settings) {
   std::optional<server::TlsFiles> tls;
   if (!settings.tls_certificate.empty()) tls = {settings.tls_certificate, settings.tls_key};
   server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
-                            api, tls);
+                            std::chrono::microseconds(settings.busy_poll_microseconds), api, tls);
   http = &server;
   server::log::info("listening on " + settings.listen_address + ":" +
                     std::to_string(server.port()) + (tls ? " (HTTPS)" : "") + " with " +

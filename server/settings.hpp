@@ -20,6 +20,9 @@ struct Settings {
   std::uint16_t listen_port = 8080;
   std::string data_dir = "./awa-data";
   unsigned threads = 0;  // 0: one per core but one (at least one)
+  // After work, an I/O thread polls this long for more before sleeping in the kernel: lower
+  // latency at a few connections, for a core kept busy meanwhile. 0: it sleeps at once.
+  unsigned busy_poll_microseconds = 0;
   Durability durability = Durability::process;
   bool demo = false;
   LogLevel log_level = LogLevel::info;

@@ -59,6 +59,21 @@ BOOST_AUTO_TEST_CASE(a_clean_stop_keeps_everything) {
   expect_kept(client, item);
 }
 
+// The polling loop serves, stops on SIGTERM like the sleeping one, and keeps what it answered.
+BOOST_AUTO_TEST_CASE(a_busy_polling_server_serves_and_stops_cleanly) {
+  DemoServer demo({"--busy-poll-us", "200"});
+  std::string item;
+  {
+    auto client = demo.client();
+    item = write_some(client);
+  }
+  BOOST_TEST(demo.server->terminate() == 0);
+  BOOST_TEST(demo.server->log().find("closed cleanly") != std::string::npos);
+  demo.restart();
+  auto client = demo.client();
+  expect_kept(client, item);
+}
+
 BOOST_AUTO_TEST_CASE(kill_9_keeps_every_acknowledged_write) {
   DemoServer demo;
   std::string item;

@@ -25,18 +25,21 @@ BOOST_AUTO_TEST_CASE(defaults) {
   BOOST_TEST(cl.settings->listen_port == 8080);
   BOOST_TEST(cl.settings->data_dir == "./awa-data");
   BOOST_TEST(cl.settings->threads >= 1u);
+  BOOST_TEST(cl.settings->busy_poll_microseconds == 0u);  // idle servers sleep
   BOOST_TEST((cl.settings->durability == Durability::process));
   BOOST_TEST(!cl.settings->demo);
 }
 
 BOOST_AUTO_TEST_CASE(every_flag) {
   const auto cl = parse({"--listen", "[::1]:9090", "--data-dir", "/tmp/x", "--threads", "3",
-                         "--durability", "power", "--demo", "--log-level", "debug"});
+                         "--durability", "power", "--demo", "--log-level", "debug",
+                         "--busy-poll-us", "100"});
   BOOST_REQUIRE(cl.settings);
   BOOST_TEST(cl.settings->listen_address == "::1");
   BOOST_TEST(cl.settings->listen_port == 9090);
   BOOST_TEST(cl.settings->data_dir == "/tmp/x");
   BOOST_TEST(cl.settings->threads == 3u);
+  BOOST_TEST(cl.settings->busy_poll_microseconds == 100u);
   BOOST_TEST((cl.settings->durability == Durability::power));
   BOOST_TEST(cl.settings->demo);
   BOOST_TEST((cl.settings->log_level == LogLevel::debug));
@@ -59,6 +62,7 @@ BOOST_AUTO_TEST_CASE(refuses_bad_values_naming_the_flag) {
       {{"--listen", "127.0.0.1:70000"}, "--listen"},
       {{"--durability", "disk"}, "--durability"},
       {{"--threads", "1000"}, "--threads"},
+      {{"--busy-poll-us", "20000"}, "--busy-poll-us"},
       {{"--log-level", "loud"}, "--log-level"},
       {{"--read-timeout", "0"}, "--read-timeout"},
       {{"--no-such-flag"}, "no-such-flag"},
