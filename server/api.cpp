@@ -106,6 +106,7 @@ std::optional<domain::Outcome<Route>> parse_route(std::string_view target) {
   const auto url = boost::urls::parse_origin_form(target);
   if (!url) return std::nullopt;
   Route route;
+  route.path.reserve(url->segments().size());  // one allocation, not one per doubling
   for (const auto& segment : url->segments()) route.path.emplace_back(segment);
   if (route.path.size() < 3 || route.path[0] != "api" || route.path[1] != "now") {
     return std::nullopt;
