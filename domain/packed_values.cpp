@@ -53,9 +53,11 @@ bool is_code(std::uint64_t header) {
 
 // A header's value: a code's text, the previous value, or the text of the bytes that follow it
 // in `in`.
-std::string_view value_after(std::uint64_t header, std::string_view& in, std::string_view previous) {
+std::string_view value_after(std::uint64_t header, std::string_view& in,
+                             std::string_view previous) {
   if (header == kSameAsPrevious) return previous;
-  if (header & 1) return ValueDictionary::shared().text(static_cast<std::uint32_t>((header >> 1) - 1));
+  if (header & 1)
+    return ValueDictionary::shared().text(static_cast<std::uint32_t>((header >> 1) - 1));
   const std::string_view text = in.substr(0, header >> 1);
   in.remove_prefix(header >> 1);
   return text;

@@ -59,9 +59,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
                   po::value(&s.busy_poll_microseconds)->default_value(s.busy_poll_microseconds),
                   "after work, an HTTP thread polls this many microseconds for more before it "
                   "sleeps, 0-10000: lower latency at few connections, for CPU spent polling (0: "
-                  "sleep at once)")("durability", po::value(&durability)->default_value(durability),
-                  "process: acknowledged writes survive a crash of the server; power: they survive "
-                  "power loss (fsync, grouped across concurrent requests)")(
+                  "sleep at once)")(
+      "durability", po::value(&durability)->default_value(durability),
+      "process: acknowledged writes survive a crash of the server; power: they survive "
+      "power loss (fsync, grouped across concurrent requests)")(
       "demo", po::bool_switch(&s.demo),
       "seed a new data directory with demo data; admin's password defaults to 'admin'")(
       "log-level", po::value(&log_level)->default_value(log_level),

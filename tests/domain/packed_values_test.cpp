@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(a_value_that_repeats_the_previous_one_is_held_once) {
   BOOST_TEST(repeated.serialize() == PackedValues({stamp, stamp, "x"}).serialize());
   const auto back = PackedValues::unpack(repeated.serialize());
   BOOST_REQUIRE(back);
-  BOOST_TEST(back->packed() == repeated.packed());  // read back held once again
+  BOOST_TEST(back->packed() == repeated.packed());                     // read back held once again
   BOOST_TEST(PackedValues({"a", "a"}).packed().size() == 1u + 2 + 2);  // one byte: as text
 }
 

@@ -31,9 +31,9 @@ BOOST_AUTO_TEST_CASE(defaults) {
 }
 
 BOOST_AUTO_TEST_CASE(every_flag) {
-  const auto cl = parse({"--listen", "[::1]:9090", "--data-dir", "/tmp/x", "--threads", "3",
-                         "--durability", "power", "--demo", "--log-level", "debug",
-                         "--busy-poll-us", "100"});
+  const auto cl =
+      parse({"--listen", "[::1]:9090", "--data-dir", "/tmp/x", "--threads", "3", "--durability",
+             "power", "--demo", "--log-level", "debug", "--busy-poll-us", "100"});
   BOOST_REQUIRE(cl.settings);
   BOOST_TEST(cl.settings->listen_address == "::1");
   BOOST_TEST(cl.settings->listen_port == 9090);
