@@ -63,6 +63,11 @@ std::string_view value_after(std::uint64_t header, std::string_view& in,
   return text;
 }
 
+// Moves `in` past the value a header starts, without reading it (only text has bytes).
+void skip_value(std::uint64_t header, std::string_view& in) {
+  if ((header & 1) == 0) in.remove_prefix(header >> 1);
+}
+
 // Text, or the header that says it repeats the previous value (worth it from two bytes on).
 void put_text(std::string& out, std::string_view value, std::string_view previous) {
   if (value.size() > 1 && value == previous) {
@@ -177,7 +182,7 @@ std::string_view PackedValues::at(std::size_t field) const {
       value_text = in.data();
     }
     if (i == field) break;
-    if ((header & 1) == 0) in.remove_prefix(header >> 1);
+    skip_value(header, in);
   }
   std::string_view rest(value_text, (value_header & 1) == 0 ? value_header >> 1 : 0);
   return value_after(value_header, rest, {});
@@ -188,8 +193,7 @@ void PackedValues::set(std::size_t field, std::string_view value) {
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   if (field >= count) throw std::out_of_range("no such field");
   const auto code = ValueDictionary::shared().find(value);
-  std::string_view previous;
-  for (std::size_t i = 0; i < field; ++i) previous = value_after(read_varint(in), in, previous);
+  for (std::size_t i = 0; i < field; ++i) skip_value(read_varint(in), in);
   const std::uint64_t header = read_varint(in);
   if (code && header == code_header(*code)) return;  // that code already
   // Text of the same length as the text it replaces (timestamps, sys_ids, counters) is
