@@ -81,6 +81,20 @@ HttpResponse offer_failure(const domain::Failure& failure, BodyFormat format) {
   return render(status_of(failure.kind), message::offer_failure(failure.message), format);
 }
 
+// What a change answers when the data directory refuses its write. Built only then: rendering it
+// up front for every change cost about 2% of an offer.
+using StorageFailure = HttpResponse (*)(BodyFormat);
+HttpResponse storage_error(BodyFormat format) {
+  return Api::error_response(503, "Service Unavailable",
+                             "The change could not be saved: the data directory does not take "
+                             "writes (see /healthz)",
+                             format);
+}
+HttpResponse offer_storage_failure(BodyFormat format) {
+  return offer_failure(domain::fail(errc::storage_failure, "The change could not be saved"),
+                       format);
+}
+
 // A request target split into the API path (after /api/now and the version) and parameters.
 struct Route {
   std::vector<std::string> path;  // e.g. {"awa", "documents", "interaction", "<id>", "offer"}
@@ -102,23 +116,36 @@ bool looks_like_version(std::string_view segment) {
 }
 
 // Empty optional: no such resource. A failure: a version this server does not serve.
+// A path segment as the handlers compare it. Most have no escapes: copied, not decoded.
+std::string decoded(boost::urls::pct_string_view segment) {
+  return segment.decoded_size() == segment.size() ? std::string(segment) : segment.decode();
+}
+
 std::optional<domain::Outcome<Route>> parse_route(std::string_view target) {
   const auto url = boost::urls::parse_origin_form(target);
   if (!url) return std::nullopt;
+  const auto segments = url->encoded_segments();
   Route route;
-  route.path.reserve(url->segments().size());  // one allocation, not one per doubling
-  for (const auto& segment : url->segments()) route.path.emplace_back(segment);
-  if (route.path.size() < 3 || route.path[0] != "api" || route.path[1] != "now") {
-    return std::nullopt;
-  }
-  route.path.erase(route.path.begin(), route.path.begin() + 2);
-  if (looks_like_version(route.path[0])) {
-    if (!known_version(route.path[0])) {
-      return domain::Outcome<Route>(
-          domain::fail(errc::bad_request, "Invalid API version " + route.path[0]));
+  route.path.reserve(segments.size());  // one allocation, not one per doubling
+  std::size_t seen = 0;
+  for (const auto segment : segments) {
+    std::string part = decoded(segment);
+    ++seen;
+    // /api/now, then an optional version: not part of the route.
+    if (seen <= 2) {
+      if (part != (seen == 1 ? "api" : "now")) return std::nullopt;
+      continue;
     }
-    route.path.erase(route.path.begin());
+    if (seen == 3 && looks_like_version(part)) {
+      if (!known_version(part)) {
+        return domain::Outcome<Route>(
+            domain::fail(errc::bad_request, "Invalid API version " + part));
+      }
+      continue;
+    }
+    route.path.push_back(std::move(part));
   }
+  if (seen < 3) return std::nullopt;
   for (const auto& param : url->params()) {
     route.params.emplace_back(std::string(param.key), std::string(param.value));
   }
@@ -190,16 +217,18 @@ void Api::handle(HttpRequest request, Respond respond, Lead lead) {
   const auto out = response_format(request.accept);
   // Errors before authentication are written in the format asked for, or JSON.
   const BodyFormat early = out.value_or(BodyFormat::json);
-  if (request.authorization.empty() || !parse_basic_authorization(request.authorization)) {
+  // A header the cache knows was verified before, so it parses: decode only the others.
+  const auto caller =
+      request.authorization.empty() ? std::nullopt : authenticator_.cached(request.authorization);
+  if (!caller &&
+      (request.authorization.empty() || !parse_basic_authorization(request.authorization))) {
     return respond(unauthorized(early));
   }
   if (!out) {
     return respond(error_response(406, "Not Acceptable",
                                   "Supported response types: application/json, application/xml"));
   }
-  if (auto caller = authenticator_.cached(request.authorization)) {
-    return dispatch(request, *caller, *out, std::move(respond), lead);
-  }
+  if (caller) return dispatch(request, *caller, *out, std::move(respond), lead);
   auto shared = std::make_shared<HttpRequest>(std::move(request));
   offload_([this, shared, format = *out, respond = std::move(respond)]() mutable {
     const auto caller = authenticator_.verify(shared->authorization);
@@ -229,28 +258,22 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
 
   // Sends `response` once what it reflects is durable; a failed write sends `on_storage_failure`.
   const auto answer_when_durable = [&](domain::CommitQueue::Ticket ticket, HttpResponse response,
-                                       HttpResponse on_storage_failure) {
+                                       StorageFailure on_storage_failure) {
     instance_.when_durable(
         ticket,
-        [this, respond = std::move(respond), response = std::move(response),
-         failed = std::move(on_storage_failure)](std::error_code error) mutable {
+        [this, respond = std::move(respond), response = std::move(response), on_storage_failure,
+         out](std::error_code error) mutable {
           note_write(error);
-          respond(error ? std::move(failed) : std::move(response));
+          respond(error ? on_storage_failure(out) : std::move(response));
         },
         lead);
-  };
-  const auto storage_error = [&] {
-    return error_response(503, "Service Unavailable",
-                          "The change could not be saved: the data directory does not take "
-                          "writes (see /healthz)",
-                          out);
   };
   // The usual shape: an answer in the result envelope, or the platform's error envelope.
   const auto answer = [&](auto&& domain_answer, unsigned ok_status, auto encode) {
     HttpResponse response = domain_answer.outcome
                                 ? render(ok_status, encode(domain_answer.outcome.value()), out)
                                 : failure_response(domain_answer.outcome.failure(), out);
-    answer_when_durable(domain_answer.ticket, std::move(response), storage_error());
+    answer_when_durable(domain_answer.ticket, std::move(response), storage_error);
   };
   // Offer Work and Manual Assignment: the result envelope, success or not.
   const auto answer_offer = [&](auto&& domain_answer) {
@@ -258,9 +281,7 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
         domain_answer.outcome
             ? render(200, message::offer_success(domain_answer.outcome.value()), out)
             : offer_failure(domain_answer.outcome.failure(), out);
-    answer_when_durable(
-        domain_answer.ticket, std::move(response),
-        offer_failure(domain::fail(errc::storage_failure, "The change could not be saved"), out));
+    answer_when_durable(domain_answer.ticket, std::move(response), offer_storage_failure);
   };
 
   // POST awa/documents/{table}/{sys_id}/offer
@@ -422,7 +443,7 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
       auto result = instance_.remove(caller, path[1], path[2]);
       HttpResponse response = result.outcome ? HttpResponse{204, {}, {}, {}}
                                              : failure_response(result.outcome.failure(), out);
-      return answer_when_durable(result.ticket, std::move(response), storage_error());
+      return answer_when_durable(result.ticket, std::move(response), storage_error);
     }
     return respond(method_not_allowed("GET, PUT, PATCH, DELETE", out));
   }
