@@ -14,8 +14,9 @@ bool expire_offer(Transaction& tx, SysIdGenerator& ids, const SysId& work_item) 
 
   using namespace work_item_field;
   Record item = *current;
-  const auto agent = SysId::parse(item[assigned_to]);
-  const auto presence = SysId::parse(item[after_timeout_presence]);
+  const auto [agent_id, presence_id] = item.values.at_many({assigned_to, after_timeout_presence});
+  const auto agent = SysId::parse(agent_id);
+  const auto presence = SysId::parse(presence_id);
   tx.put(std::move(item),
          {{state, work_item_state::queued}, {assigned_to, ""}, {timed_out, "true"}});
   // The presence state may have been deleted since the offer: then presence stays.

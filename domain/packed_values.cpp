@@ -1,6 +1,8 @@
 #include "domain/packed_values.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
 #include <ostream>
 #include <stdexcept>
 
@@ -169,23 +171,38 @@ std::size_t PackedValues::size() const {
 }
 
 std::string_view PackedValues::at(std::size_t field) const {
+  std::string_view value;
+  at_each({&field, 1}, {&value, 1});
+  return value;
+}
+
+void PackedValues::at_each(std::span<const std::size_t> fields,
+                           std::span<std::string_view> values) const {
+  if (fields.empty()) return;
   std::string_view in = packed();
-  if (in.empty() || field >= read_varint(in)) throw std::out_of_range("no such field");
-  // Skips the values before the field without reading them (the hot path of every rule: a code
-  // is not looked up on the way); a repeat is the nearest value before it that is not one.
+  const std::size_t count = in.empty() ? 0 : read_varint(in);
+  if (fields.back() >= count) throw std::out_of_range("no such field");
+  if (!std::is_sorted(fields.begin(), fields.end(), std::less_equal<>())) {
+    throw std::invalid_argument("fields out of order");
+  }
+  // Skips the values between the fields without reading them (the hot path of every rule: a
+  // code is not looked up on the way); a repeat is the nearest value before it that is not one.
   std::uint64_t value_header = 0;  // empty text, where nothing came before
   const char* value_text = in.data();
+  std::size_t next = 0;
   for (std::size_t i = 0;; ++i) {
     const std::uint64_t header = read_varint(in);
     if (header != kSameAsPrevious) {
       value_header = header;
       value_text = in.data();
     }
-    if (i == field) break;
+    if (i == fields[next]) {
+      std::string_view text(value_text, (value_header & 1) == 0 ? value_header >> 1 : 0);
+      values[next] = value_after(value_header, text, {});
+      if (++next == fields.size()) return;
+    }
     skip_value(header, in);
   }
-  std::string_view rest(value_text, (value_header & 1) == 0 ? value_header >> 1 : 0);
-  return value_after(value_header, rest, {});
 }
 
 void PackedValues::set(std::size_t field, std::string_view value) {

@@ -10,6 +10,7 @@
 // codes never leave the process; unpack() reads it back.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -45,6 +46,15 @@ public:
 
   std::size_t size() const;
   std::string_view at(std::size_t field) const;
+  // Several fields' values in one walk, where at() walks from the first value for each (the
+  // indexes read five fields of a work item for every change to it). Fields in ascending order.
+  template <std::size_t N>
+  std::array<std::string_view, N> at_many(const std::size_t (&fields)[N]) const {
+    std::array<std::string_view, N> values;
+    at_each(fields, values);
+    return values;
+  }
+  void at_each(std::span<const std::size_t> fields, std::span<std::string_view> values) const;
   void set(std::size_t field, std::string_view value);
   // Several fields at once, in one rebuild where set() might rebuild for each (a timeout changes
   // a work item's state, agent and timed_out together). A field given twice takes the last.

@@ -7,25 +7,39 @@
 #include "domain/value_dictionary.hpp"
 
 namespace awa::domain {
+// What a work item's place in the indexes depends on, read in one walk of its values.
+struct State::WorkItemKeys {
+  explicit WorkItemKeys(const Record& item) {
+    namespace f = work_item_field;
+    const auto values = item.values.at_many(
+        {f::document_id, f::assigned_to, f::state, f::active, f::consult_state});
+    document = values[0];
+    agent = values[1];
+    work_state = values[2];
+    is_active = values[3] == "true";
+    open_consult = values[4] == "open";
+  }
+  // The agent whose workload the work item counts in, if any.
+  std::optional<SysId> working_agent() const {
+    if (!is_active || (work_state != "pending_accept" && work_state != "accepted")) {
+      return std::nullopt;
+    }
+    return SysId::parse(agent);
+  }
+  // The document index an active work item belongs in: the open consult, or the work item.
+  SysIdMap<const Record*>& index(SysIdMap<const Record*>& active,
+                                 SysIdMap<const Record*>& consults) const {
+    return open_consult ? consults : active;
+  }
+
+  bool is_active;
+  bool open_consult;
+  std::string_view work_state;
+  std::string_view agent;
+  std::string_view document;
+};
+
 namespace {
-
-bool is_open_consult(const Record& item) {
-  return item[work_item_field::consult_state] == "open";
-}
-
-// The document index an active work item belongs in: the open consult, or the work item.
-using DocumentIndex = SysIdMap<const Record*>;
-DocumentIndex& index_for(const Record& item, DocumentIndex& active, DocumentIndex& consults) {
-  return is_open_consult(item) ? consults : active;
-}
-
-// The agent whose workload the work item counts in, if any.
-std::optional<SysId> working_agent(const Record& item) {
-  if (!item.is_true(work_item_field::active)) return std::nullopt;
-  const std::string_view state = item[work_item_field::state];
-  if (state != "pending_accept" && state != "accepted") return std::nullopt;
-  return SysId::parse(item[work_item_field::assigned_to]);
-}
 
 std::string_view number_prefix(Table table) {
   return table == Table::task ? "TASK" : "IMS";
@@ -128,8 +142,9 @@ void State::unindex(const Record& record) {
     if (it != values.end() && it->second == record.id) values.erase(it);
   }
   if (record.table == Table::awa_work_item) {
-    if (const auto agent = working_agent(record)) add_workload(*agent, -1);
-    unindex_document(record);
+    const WorkItemKeys keys(record);
+    if (const auto agent = keys.working_agent()) add_workload(*agent, -1);
+    unindex_document(keys, record.id);
   }
 }
 
@@ -139,39 +154,40 @@ void State::add_workload(const SysId& agent, int delta) {
   if (count == 0) workload_.erase(agent);
 }
 
-void State::index_document(const Record& item, const Record& stored) {
-  if (!item.is_true(work_item_field::active)) return;
-  if (const auto document = SysId::parse(item[work_item_field::document_id])) {
-    index_for(item, active_work_item_, open_consult_)[*document] = &stored;
+void State::index_document(const WorkItemKeys& keys, const Record& stored) {
+  if (!keys.is_active) return;
+  if (const auto document = SysId::parse(keys.document)) {
+    keys.index(active_work_item_, open_consult_)[*document] = &stored;
   }
 }
 
-void State::unindex_document(const Record& item) {
-  if (!item.is_true(work_item_field::active)) return;
-  if (const auto document = SysId::parse(item[work_item_field::document_id])) {
-    auto& index = index_for(item, active_work_item_, open_consult_);
+void State::unindex_document(const WorkItemKeys& keys, const SysId& item) {
+  if (!keys.is_active) return;
+  if (const auto document = SysId::parse(keys.document)) {
+    auto& index = keys.index(active_work_item_, open_consult_);
     const auto it = index.find(*document);
-    if (it != index.end() && it->second->id == item.id) index.erase(it);
+    if (it != index.end() && it->second->id == item) index.erase(it);
   }
 }
 
 void State::reindex_work_item(const Record& stored, const Record& after) {
-  using namespace work_item_field;
-  const auto before_agent = working_agent(stored);
-  const auto after_agent = working_agent(after);
+  const WorkItemKeys before_keys(stored);
+  const WorkItemKeys after_keys(after);
+  const auto before_agent = before_keys.working_agent();
+  const auto after_agent = after_keys.working_agent();
   if (before_agent != after_agent) {
     if (before_agent) add_workload(*before_agent, -1);
     if (after_agent) add_workload(*after_agent, +1);
   }
-  const bool same_entry = stored.is_true(active) && after.is_true(active) &&
-                          stored[document_id] == after[document_id] &&
-                          is_open_consult(stored) == is_open_consult(after);
+  const bool same_entry = before_keys.is_active && after_keys.is_active &&
+                          before_keys.document == after_keys.document &&
+                          before_keys.open_consult == after_keys.open_consult;
   // The entry points at `stored`, which stays where it is: no visit to the index, whose lookup
   // is a cache miss (it holds every document). Should another active work item of the document
   // hold the entry (writes through the Table API can make two), it keeps it.
   if (same_entry) return;
-  unindex_document(stored);
-  index_document(after, stored);
+  unindex_document(before_keys, stored.id);
+  index_document(after_keys, stored);
 }
 
 void State::reindex(const Record& record) {
@@ -188,10 +204,12 @@ void State::reindex(const Record& record) {
     case Table::sys_user:
       credential_versions_[record.id] = tick_credentials();
       break;
-    case Table::awa_work_item:
-      if (const auto agent = working_agent(record)) add_workload(*agent, +1);
-      index_document(record, record);
+    case Table::awa_work_item: {
+      const WorkItemKeys keys(record);
+      if (const auto agent = keys.working_agent()) add_workload(*agent, +1);
+      index_document(keys, record);
       break;
+    }
     case Table::interaction:
     case Table::task: {
       // Track the highest number of our own form so new documents never reuse one.

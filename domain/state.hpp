@@ -69,10 +69,11 @@ private:
   void reindex_work_item(const Record& stored, const Record& after);
   // An agent's count of offered or accepted work items; at zero the agent leaves the map.
   void add_workload(const SysId& agent, int delta);
+  struct WorkItemKeys;
   // An active work item's entry in its document's index: pointed at `stored` (the record as
-  // stored, which `item` is or is about to become), or dropped if it is this item's.
-  void index_document(const Record& item, const Record& stored);
-  void unindex_document(const Record& item);
+  // stored, whose keys are given or are about to be), or dropped if it is item `item`'s.
+  void index_document(const WorkItemKeys& keys, const Record& stored);
+  void unindex_document(const WorkItemKeys& keys, const SysId& item);
 
   std::array<Rows, kTableCount> tables_;
   // (table, field) -> value -> record, for fields declared unique.

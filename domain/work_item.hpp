@@ -10,10 +10,10 @@ namespace awa::domain {
 
 // The offer's deadline, when it is pending with a countdown.
 inline std::optional<TimePoint> pending_deadline(const Record& item) {
-  if (!item.is_true(work_item_field::active) || item[work_item_field::state] != "pending_accept") {
-    return std::nullopt;
-  }
-  return parse_offer_time(item[work_item_field::deadline]);
+  namespace f = work_item_field;
+  const auto [state, active, deadline] = item.values.at_many({f::state, f::active, f::deadline});
+  if (active != "true" || state != "pending_accept") return std::nullopt;
+  return parse_offer_time(deadline);
 }
 
 }  // namespace awa::domain

@@ -54,6 +54,26 @@ BOOST_AUTO_TEST_CASE(several_fields_set_at_once_read_as_if_set_one_by_one) {
   BOOST_TEST(together == one_by_one);  // nothing half-applied
 }
 
+// One walk for several fields reads what a walk per field reads: text, codes, repeats, and the
+// first and last fields.
+BOOST_AUTO_TEST_CASE(several_fields_read_at_once_read_as_one_by_one) {
+  const std::string stamp = "2026-11-28 05:47:51";
+  const PackedValues values{"true", stamp, stamp, "", "pending_accept", "z"};
+  const auto read = values.at_many({0, 2, 3, 4, 5});
+  BOOST_TEST(read[0] == "true");
+  BOOST_TEST(read[1] == stamp);  // a repeat of the field before
+  BOOST_TEST(read[2] == "");
+  BOOST_TEST(read[3] == "pending_accept");
+  BOOST_TEST(read[4] == "z");
+  for (std::size_t f = 0; f < values.size(); ++f) {
+    const std::size_t one[] = {f};
+    BOOST_TEST(values.at_many(one)[0] == values.at(f));
+  }
+  BOOST_CHECK_THROW(values.at_many({1, 6}), std::out_of_range);
+  BOOST_CHECK_THROW(values.at_many({2, 1}), std::invalid_argument);  // ascending only
+  BOOST_CHECK_THROW(values.at_many({1, 1}), std::invalid_argument);
+}
+
 // A new record's sys_updated_on repeats its sys_created_on: held once, read as two.
 BOOST_AUTO_TEST_CASE(a_value_that_repeats_the_previous_one_is_held_once) {
   const std::string stamp = "2026-11-28 05:47:51";
