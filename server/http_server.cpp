@@ -7,10 +7,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -19,6 +21,7 @@
 
 #include "server/beast_request.hpp"
 #include "server/log.hpp"
+#include "server/response_head.hpp"
 
 namespace awa::server {
 namespace net = boost::asio;
@@ -287,6 +290,7 @@ private:
     }
     auto message = parser_->release();
     const unsigned version = message.version();
+    const bool head_only = message.method() == http::verb::head;
     keep_alive_ = message.keep_alive() && ++requests_ < limits_.max_requests_per_connection;
     HttpRequest request = to_http_request(std::move(message));
     if (log::enabled(LogLevel::debug)) log::debug(request.method + " " + request.target);
@@ -296,11 +300,11 @@ private:
     auto guard = net::make_work_guard(stream_.get_executor());
     api_.handle(
         std::move(request),
-        [self = this->shared_from_this(), version,
+        [self = this->shared_from_this(), version, head_only,
          guard = std::move(guard)](HttpResponse response) mutable {
           net::dispatch(self->stream_.get_executor(),
-                        [self, version, response = std::move(response)]() mutable {
-                          self->write(std::move(response), version);
+                        [self, version, head_only, response = std::move(response)]() mutable {
+                          self->write(std::move(response), version, head_only);
                         });
           guard.reset();
         },
@@ -308,23 +312,18 @@ private:
     worker_.flush_after_round(api_);
   }
 
-  void write(HttpResponse answer, unsigned version) {
-    auto response = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(answer.status), version);
-    response->set(http::field::server, "awa-server");
-    if (answer.status != 204) {
-      response->set(http::field::content_type, answer.content_type);
-      response->body() = std::move(answer.body);
-    }
-    for (auto& [name, value] : answer.headers) response->set(name, value);
-    response->keep_alive(keep_alive_ && !stopping_);
-    response->prepare_payload();
+  // `head_only`: the answer to HEAD, whose body is not sent (its size still is).
+  void write(HttpResponse answer, unsigned version, bool head_only = false) {
+    const bool keep_alive = keep_alive_ && !stopping_;
+    format_response_head(answer, version, keep_alive, head_);
+    body_ = head_only ? std::string() : std::move(answer.body);
     deadline_after(limits_.read_timeout_seconds);
-    http::async_write(
-        stream_, *response,
-        [self = this->shared_from_this(), response](beast::error_code ec, std::size_t) {
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
+    net::async_write(
+        stream_, buffers,
+        [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
           if (ec) return self->close();
-          if (!response->keep_alive()) return self->linger_close();
+          if (!keep_alive) return self->linger_close();
           self->read();
         });
   }
@@ -358,6 +357,8 @@ private:
   Worker& worker_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::string head_;  // the answer being written: its head (capacity kept), then its body
+  std::string body_;
   const HttpLimits& limits_;
   Api& api_;
   SessionRegistry& registry_;

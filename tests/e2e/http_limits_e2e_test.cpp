@@ -78,6 +78,27 @@ BOOST_AUTO_TEST_CASE(connection_close_is_honoured) {
   BOOST_TEST(exchange.closed_by_server);
 }
 
+// HEAD answers as GET would, without the body (RFC 9110, 9.3.2): on a kept connection the next
+// answer starts right after the head, and the head still tells the body's length.
+BOOST_AUTO_TEST_CASE(head_answers_with_the_head_only) {
+  DemoServer demo;
+  const auto exchange =
+      raw_exchange(demo.server->port(),
+                   "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n"
+                   "Connection: close\r\n\r\n");
+  const auto end_of_head = exchange.received.find("\r\n\r\n");
+  BOOST_REQUIRE(end_of_head != std::string::npos);
+  const std::string head = exchange.received.substr(0, end_of_head + 4);
+  const std::string rest = exchange.received.substr(end_of_head + 4);
+  BOOST_TEST(status_of(head) == 200u);
+  BOOST_TEST(rest.starts_with("HTTP/1.1 200 OK\r\n"));
+  const auto body = rest.substr(rest.find("\r\n\r\n") + 4);
+  BOOST_TEST(!body.empty());
+  BOOST_TEST(head.find("\r\nContent-Length: " + std::to_string(body.size()) + "\r\n") !=
+             std::string::npos);
+  BOOST_TEST(exchange.closed_by_server);
+}
+
 BOOST_AUTO_TEST_CASE(connections_beyond_the_cap_get_503_and_are_closed) {
   DemoServer demo({"--max-connections", "3"});
   std::vector<HttpClient> held;
