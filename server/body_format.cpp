@@ -70,7 +70,8 @@ std::string_view media_type(BodyFormat format) {
   return format == BodyFormat::xml ? "application/xml" : "application/json";
 }
 
-domain::Outcome<boost::json::object> parse_body(std::string_view body, BodyFormat format) {
+domain::Outcome<boost::json::object> parse_body(std::string_view body, BodyFormat format,
+                                                boost::json::storage_ptr memory) {
   if (format == BodyFormat::xml) {
     if (auto object = xml::parse_request(body)) return std::move(*object);
     return domain::fail(domain::errc::bad_request, "Request body is not valid XML");
@@ -78,7 +79,7 @@ domain::Outcome<boost::json::object> parse_body(std::string_view body, BodyForma
   boost::json::parse_options options;
   options.max_depth = kMaxBodyDepth;
   boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(body, ec, {}, options);
+  boost::json::value value = boost::json::parse(body, ec, std::move(memory), options);
   if (ec || !value.is_object()) {
     return domain::fail(domain::errc::bad_request, "Request body is not valid JSON");
   }

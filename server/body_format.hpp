@@ -23,8 +23,10 @@ std::optional<BodyFormat> request_format(std::string_view content_type);
 std::optional<BodyFormat> response_format(std::string_view accept);
 std::string_view media_type(BodyFormat format);
 
-// The body as an object of fields, or 400 `Request body is not valid JSON|XML`.
-domain::Outcome<boost::json::object> parse_body(std::string_view body, BodyFormat format);
+// The body as an object of fields, or 400 `Request body is not valid JSON|XML`. A JSON body's
+// tree takes its memory from `memory` (the default resource when not given).
+domain::Outcome<boost::json::object> parse_body(std::string_view body, BodyFormat format,
+                                                boost::json::storage_ptr memory = {});
 std::string render_body(const boost::json::value& message, BodyFormat format);
 
 }  // namespace awa::server
