@@ -1,13 +1,13 @@
 #include "server/api.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/url/parse.hpp>
 
 #include <memory>
 
 #include "domain/field_value.hpp"
 #include "server/log.hpp"
 #include "server/message_codec.hpp"
+#include "server/route.hpp"
 
 namespace awa::server {
 namespace {
@@ -94,63 +94,6 @@ HttpResponse storage_error(BodyFormat format) {
 HttpResponse offer_storage_failure(BodyFormat format) {
   return offer_failure(domain::fail(errc::storage_failure, "The change could not be saved"),
                        format);
-}
-
-// A request target split into the API path (after /api/now and the version) and parameters.
-struct Route {
-  std::vector<std::string> path;  // e.g. {"awa", "documents", "interaction", "<id>", "offer"}
-  std::vector<std::pair<std::string, std::string>> params;
-  std::optional<std::string> param(std::string_view name) const {
-    for (const auto& [k, v] : params) {
-      if (k == name) return v;
-    }
-    return std::nullopt;
-  }
-};
-
-bool known_version(std::string_view segment) {
-  return segment == "v1" || segment == "v2";
-}
-bool looks_like_version(std::string_view segment) {
-  return segment.size() >= 2 && segment[0] == 'v' &&
-         segment.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-// Empty optional: no such resource. A failure: a version this server does not serve.
-// A path segment as the handlers compare it. Most have no escapes: copied, not decoded.
-std::string decoded(boost::urls::pct_string_view segment) {
-  return segment.decoded_size() == segment.size() ? std::string(segment) : segment.decode();
-}
-
-std::optional<domain::Outcome<Route>> parse_route(std::string_view target) {
-  const auto url = boost::urls::parse_origin_form(target);
-  if (!url) return std::nullopt;
-  const auto segments = url->encoded_segments();
-  Route route;
-  route.path.reserve(segments.size());  // one allocation, not one per doubling
-  std::size_t seen = 0;
-  for (const auto segment : segments) {
-    std::string part = decoded(segment);
-    ++seen;
-    // /api/now, then an optional version: not part of the route.
-    if (seen <= 2) {
-      if (part != (seen == 1 ? "api" : "now")) return std::nullopt;
-      continue;
-    }
-    if (seen == 3 && looks_like_version(part)) {
-      if (!known_version(part)) {
-        return domain::Outcome<Route>(
-            domain::fail(errc::bad_request, "Invalid API version " + part));
-      }
-      continue;
-    }
-    route.path.push_back(std::move(part));
-  }
-  if (seen < 3) return std::nullopt;
-  for (const auto& param : url->params()) {
-    route.params.emplace_back(std::string(param.key), std::string(param.value));
-  }
-  return domain::Outcome<Route>(std::move(route));
 }
 
 std::vector<std::string> split_fields(std::string_view list) {
