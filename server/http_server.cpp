@@ -19,8 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/beast_request.hpp"
 #include "server/log.hpp"
+#include "server/request_parser.hpp"
 #include "server/response_head.hpp"
 
 namespace awa::server {
@@ -288,11 +288,10 @@ private:
       keep_alive_ = false;
       return write(error_for(ec), 11);
     }
-    auto message = parser_->release();
-    const unsigned version = message.version();
-    const bool head_only = message.method() == http::verb::head;
-    keep_alive_ = message.keep_alive() && ++requests_ < limits_.max_requests_per_connection;
-    HttpRequest request = to_http_request(std::move(message));
+    const unsigned version = parser_->version();
+    const bool head_only = parser_->method() == http::verb::head;
+    keep_alive_ = parser_->keep_alive() && ++requests_ < limits_.max_requests_per_connection;
+    HttpRequest request = parser_->release();
     if (log::enabled(LogLevel::debug)) log::debug(request.method + " " + request.target);
 
     deadline = Clock::time_point::max();  // the domain answers; no deadline while it does
@@ -356,7 +355,7 @@ private:
   Stream stream_;
   Worker& worker_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::string head_;  // the answer being written: its head (capacity kept), then its body
   std::string body_;
   const HttpLimits& limits_;

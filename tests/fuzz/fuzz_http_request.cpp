@@ -1,17 +1,15 @@
-// Raw bytes as an HTTP request: Beast's parser with the server's limits, then routing, auth and
-// the handlers, on an in-memory instance.
-#include <boost/beast/http.hpp>
+// Raw bytes as an HTTP request: the server's parser (Beast's, reading into the Api's request)
+// with the server's limits, then routing, auth and the handlers, on an in-memory instance.
+#include <boost/asio/buffer.hpp>
 
 #include <cstddef>
 #include <cstdint>
 
-#include "server/beast_request.hpp"
+#include "server/request_parser.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 
-namespace http = boost::beast::http;
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  http::request_parser<http::string_body> parser;
+  awa::server::RequestParser parser;
   parser.header_limit(8 * 1024);
   parser.body_limit(1024 * 1024);
   parser.eager(true);
@@ -19,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.put(boost::asio::buffer(data, size), ec);
   if (!ec && !parser.is_done()) parser.put_eof(ec);
   if (ec || !parser.is_done()) return 0;
-  auto request = awa::server::to_http_request(parser.release());
+  auto request = parser.release();
   awa::fuzz::check_answer(awa::fuzz::World::get().handle(std::move(request)));
   return 0;
 }
