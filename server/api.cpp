@@ -225,9 +225,12 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
   };
   // Offer Work and Manual Assignment: the result envelope, success or not.
   const auto answer_offer = [&](auto&& domain_answer) {
+    // The answer's tree, like the body's, in a buffer on the stack until it is rendered.
+    unsigned char tree_buffer[1024];
+    bj::monotonic_resource tree_memory(tree_buffer, sizeof tree_buffer);
     HttpResponse response =
         domain_answer.outcome
-            ? render(200, message::offer_success(domain_answer.outcome.value()), out)
+            ? render(200, message::offer_success(domain_answer.outcome.value(), &tree_memory), out)
             : offer_failure(domain_answer.outcome.failure(), out);
     answer_when_durable(domain_answer.ticket, std::move(response), offer_storage_failure);
   };

@@ -67,8 +67,9 @@ Outcome<const bj::object*> member_object(const bj::object& object, std::string_v
   return &it->value().get_object();
 }
 
+// The string is made in the object's memory, not copied into it.
 void put_string(bj::object& o, std::string_view key, std::string_view value) {
-  o.emplace(key, bj::string(value));
+  o.emplace(key, value);
 }
 
 bj::object record_object(const domain::Record& record, const std::vector<std::string>* fields) {
@@ -86,7 +87,7 @@ bj::object record_object(const domain::Record& record, const std::vector<std::st
 }
 
 bj::value result(bj::value value) {
-  bj::object o;
+  bj::object o(value.storage());
   o.emplace("result", std::move(value));
   return o;
 }
@@ -264,15 +265,15 @@ bj::value capacities(const domain::CapacityView& view) {
   return result(std::move(o));
 }
 
-bj::value offer_success(const domain::OfferAccepted& accepted) {
+bj::value offer_success(const domain::OfferAccepted& accepted, bj::storage_ptr memory) {
   const auto& w = accepted.work_item;
-  bj::object work_item(5);  // sized up front: no rehash as the fields go in (1% of an offer)
+  bj::object work_item(5, memory);  // sized up front: no rehash as fields go in (1% of an offer)
   put_string(work_item, "display_name", w.display_name);
   put_string(work_item, "sys_id", w.sys_id);
   put_string(work_item, "document_id", w.document_id);
   put_string(work_item, "document_table", w.document_table);
   put_string(work_item, "queue", w.queue);
-  bj::object o(3);
+  bj::object o(3, memory);
   o.emplace("work_item", std::move(work_item));
   o.emplace("success", true);
   put_string(o, "message", accepted.message);

@@ -40,7 +40,10 @@ boost::json::value reject_reasons(const std::vector<domain::Record>& reasons);
 boost::json::value presence_states(const std::vector<domain::PresenceStateView>& states);
 boost::json::value capacities(const domain::CapacityView& view);
 
-boost::json::value offer_success(const domain::OfferAccepted& accepted);
+// Built in `memory` (the default resource when not given): an answer's tree lives only until
+// it is rendered.
+boost::json::value offer_success(const domain::OfferAccepted& accepted,
+                                 boost::json::storage_ptr memory = {});
 boost::json::value offer_failure(std::string_view message);
 // {"error": {"message": ..., "detail": ...}, "status": "failure"}; no detail: null.
 boost::json::value error(std::string_view message, std::optional<std::string_view> detail = {});
