@@ -124,6 +124,9 @@ BOOST_AUTO_TEST_CASE(table_fields_and_presence) {
   BOOST_REQUIRE(presence.ok());
   BOOST_TEST(*presence.value() == "abc");
   BOOST_TEST(!presence_from(R"({})").value().has_value());
+  const auto invalid = presence_from(R"({"presence": {"sys_id": [1]}})");
+  BOOST_REQUIRE(!invalid.ok());
+  BOOST_TEST(invalid.failure().message == "Invalid value for field presence.sys_id");
 }
 
 BOOST_AUTO_TEST_CASE(encodes_the_platform_envelopes) {
