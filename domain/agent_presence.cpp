@@ -33,14 +33,23 @@ AgentView agent_view(const State& state, const SysId& agent) {
 
 }  // namespace
 
-PresenceView presence_of(const State& state, const SysId& agent) {
+const Record* current_presence_state(const State& state, const SysId& agent) {
   const Record* presence =
       state.find_unique(Table::awa_agent_presence, agent_presence_field::agent, agent.str());
   const Record* current =
       presence ? state.find(Table::awa_presence_state,
                             (*presence)[agent_presence_field::current_presence_state])
                : nullptr;
-  if (current == nullptr) current = state.find(Table::awa_presence_state, presence_states::offline);
+  return current ? current : state.find(Table::awa_presence_state, presence_states::offline);
+}
+
+bool is_available(const State& state, const SysId& agent) {
+  const Record* current = current_presence_state(state, agent);
+  return current != nullptr && current->is_true(presence_state_field::available);
+}
+
+PresenceView presence_of(const State& state, const SysId& agent) {
+  const Record* current = current_presence_state(state, agent);
   if (current == nullptr) return {std::string(presence_states::offline), "Offline", false};
   return view_of(*current);
 }

@@ -55,6 +55,11 @@ inline constexpr std::uint32_t kDefaultUniversalCapacity = 10;
 
 // The presence state the agent is in; an agent with no presence record is Offline.
 PresenceView presence_of(const State& state, const SysId& agent);
+// The presence state record the agent is in: its presence's current state, else Offline; null
+// when even Offline is gone.
+const Record* current_presence_state(const State& state, const SysId& agent);
+// Whether that state takes work: what check_agent asks on every offer, without building a view.
+bool is_available(const State& state, const SysId& agent);
 
 Outcome<AgentView> read_agent(const Transaction& tx, const Caller& caller,
                               std::string_view user_id);

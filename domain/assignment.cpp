@@ -98,7 +98,7 @@ std::optional<Failure> check_agent(const Transaction& tx, const Assignment& a,
   if (!roles.has_exactly(Role::awa_external_user)) {
     return fail(errc::conflict, "The user does not have the 'awa_external_user' role");
   }
-  if (!presence_of(tx.state(), user->id).available) {
+  if (!is_available(tx.state(), user->id)) {
     return fail(errc::conflict, std::string(unavailable));
   }
   return std::nullopt;
