@@ -68,7 +68,9 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
   }
   db_options.create_if_missing = true;
   db_options.write_buffer_size = options.write_buffer_bytes;
-  db_options.max_write_buffer_number = 2;
+  // Three, not two: a flush slowed by its low priority (below) leaves writes a buffer to go on
+  // in rather than stalling them.
+  db_options.max_write_buffer_number = 3;
   db_options.max_background_jobs = 2;
   // This log is written and, at start only, read in full: a vector memtable appends each write
   // (where the default skip list searches its place, a cache miss per level, which was half the
@@ -76,6 +78,13 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
   // writer at a time, which the commit queue is anyway.
   db_options.memtable_factory.reset(new rocksdb::VectorRepFactory);
   db_options.allow_concurrent_memtable_write = false;
+  // Flushes and compactions at the lowest CPU priority (nice 19): on a small machine they would
+  // take a core from requests and countdowns just when both are busiest (flushing 8 MiB of
+  // memtable takes some 90 ms of CPU). Not supported: they keep the normal priority.
+  for (const auto pool : {rocksdb::Env::Priority::HIGH, rocksdb::Env::Priority::LOW}) {
+    db_options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow)
+        .PermitUncheckedError();
+  }
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
