@@ -18,10 +18,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "bench/latency_histogram.hpp"
+#include "bench/request_bytes.hpp"
+#include "bench/response_parser.hpp"
 #include "bench/scenario.hpp"
 #include "bench/send_schedule.hpp"
 
@@ -270,84 +273,92 @@ private:
     const auto& f = run_.fixture;
     const std::string& document = f.documents[doc.index];
     const std::size_t own_agent = doc.index % f.agents.size();
-    const std::string offer_path = "/api/now/awa/documents/interaction/" + document + "/offer";
-    request_ = {};
-    request_.version(11);
-    request_.set(http::field::host, "bench");
-    request_.set(http::field::authorization, run_.auth);
-    request_.set(http::field::content_type, "application/json");
-    request_.method(http::verb::post);
-    const auto transfer = [&](const std::string& type, const std::string& target) {
-      return R"({"transfer": {"source_queue_id": ")" + f.queue + R"(", "target_type": ")" + type +
-             R"(", "target_id": ")" + target + R"(", "transfer_type": "blind"}})";
+    const auto offer_path = [&] {
+      target_.assign("/api/now/awa/documents/interaction/").append(document).append("/offer");
     };
+    const auto transfer = [&](std::string_view type, const std::string& target) {
+      offer_path();
+      body_.assign(R"({"transfer": {"source_queue_id": ")")
+          .append(f.queue)
+          .append(R"(", "target_type": ")")
+          .append(type)
+          .append(R"(", "target_id": ")")
+          .append(target)
+          .append(R"(", "transfer_type": "blind"}})");
+    };
+    std::string_view method = "POST";
+    std::string_view content_type = "application/json";
     switch (step_) {
       case Step::offer:
       case Step::offer_short_timeout:
         next_agent_ = own_agent;
-        request_.target(offer_path);
-        request_.body() =
-            R"({"queue_id": ")" + f.queue + R"(", "assignment": {"agent_sys_id": ")" +
-            f.agents[own_agent] + R"(", "timeout": )" +
-            (step_ == Step::offer
-                 ? std::string("30")
-                 : std::to_string(storm_timeout_seconds(
-                       std::chrono::duration<double>(Clock::now() - run_.start).count(),
-                       run_.options.storm_window))) +
-            "}}";
+        offer_path();
+        body_.assign(R"({"queue_id": ")")
+            .append(f.queue)
+            .append(R"(", "assignment": {"agent_sys_id": ")")
+            .append(f.agents[own_agent])
+            .append(R"(", "timeout": )")
+            .append(step_ == Step::offer
+                        ? std::string("30")
+                        : std::to_string(storm_timeout_seconds(
+                              std::chrono::duration<double>(Clock::now() - run_.start).count(),
+                              run_.options.storm_window)))
+            .append("}}");
         break;
       case Step::accept:
       case Step::reject:
-        request_.target(step_ == Step::accept ? "/api/now/awa/inbox/actions/accept"
-                                              : "/api/now/awa/inbox/actions/reject");
-        request_.body() = R"({"agent_id": ")" + f.agents[doc.agent] + R"(", "work_item_id": ")" +
-                          doc.work_item +
-                          R"(", "reject_reason_id": "b2f8942787851210be070d48dabb35fd"})";
+        target_.assign(step_ == Step::accept ? "/api/now/awa/inbox/actions/accept"
+                                             : "/api/now/awa/inbox/actions/reject");
+        body_.assign(R"({"agent_id": ")")
+            .append(f.agents[doc.agent])
+            .append(R"(", "work_item_id": ")")
+            .append(doc.work_item)
+            .append(R"(", "reject_reason_id": "b2f8942787851210be070d48dabb35fd"})");
         break;
       case Step::transfer_to_agent:
         next_agent_ = (doc.agent + 1) % f.agents.size();
-        request_.target(offer_path);
-        request_.body() = transfer("agent", f.agents[next_agent_]);
+        transfer("agent", f.agents[next_agent_]);
         break;
       case Step::transfer_to_queue:
-        request_.target(offer_path);
-        request_.body() = transfer("queue", f.queue);
+        transfer("queue", f.queue);
         break;
       case Step::set_presence:
-        request_.method(http::verb::put);
-        request_.target("/api/now/awa/agents/" + f.agents[own_agent]);
-        request_.body() = R"({"presence": {"sys_id": ")" + std::string(kAvailable) + R"("}})";
+        method = "PUT";
+        target_.assign("/api/now/awa/agents/").append(f.agents[own_agent]);
+        body_.assign(R"({"presence": {"sys_id": ")").append(kAvailable).append(R"("}})");
         break;
       case Step::read_agent:
       case Step::read_capacities:
-        request_.method(http::verb::get);
-        request_.target("/api/now/awa/agents/" + f.agents[own_agent] +
-                        (step_ == Step::read_capacities ? "/capacities" : ""));
-        request_.erase(http::field::content_type);
+        method = "GET";
+        content_type = {};
+        target_.assign("/api/now/awa/agents/")
+            .append(f.agents[own_agent])
+            .append(step_ == Step::read_capacities ? "/capacities" : "");
+        body_.clear();
         break;
     }
-    request_.prepare_payload();
+    format_request(request_, {method, target_, run_.auth, content_type}, body_);
   }
 
   void send() {
     sent_at_ = run_.schedule.open_loop() ? due_ : Clock::now();
-    http::async_write(stream_, request_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec) return self->fail();
-                        self->response_ = {};
-                        http::async_read(self->stream_, self->buffer_, self->response_,
-                                         [self](beast::error_code ec, std::size_t) {
-                                           if (ec) return self->fail();
-                                           self->on_response();
-                                         });
-                      });
+    net::async_write(stream_, net::buffer(request_),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->fail();
+                       auto& parser = self->parser_.emplace(self->response_body_);
+                       http::async_read(self->stream_, self->buffer_, parser,
+                                        [self](beast::error_code ec, std::size_t) {
+                                          if (ec) return self->fail();
+                                          self->on_response();
+                                        });
+                     });
   }
 
   void on_response() {
     const auto latency =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at_);
     stats_.latency.record(static_cast<std::uint64_t>(latency.count()));
-    const unsigned status = response_.result_int();
+    const unsigned status = parser_->status();
     ++stats_.statuses[status];
     run_.totals.completed.fetch_add(1, std::memory_order_relaxed);
     Document& doc = documents_[cursor_ % documents_.size()];
@@ -360,7 +371,7 @@ private:
         doc.agent = next_agent_;
         // The work item's id, read only for the cycle's next steps (none starts with one).
         if (doc.position + 1 < doc.cycle->size()) {
-          const auto body = bj::parse(response_.body());
+          const auto body = bj::parse(response_body_);
           doc.work_item = std::string(body.at("result").at("work_item").at("sys_id").as_string());
         }
       }
@@ -368,7 +379,7 @@ private:
     }
     // The next request goes to the next document: rounds interleave across documents.
     if (doc.cycle == nullptr || doc.position >= doc.cycle->size()) ++cursor_;
-    if (!response_.keep_alive()) return reconnect();  // the server closes: a new connection
+    if (!parser_->keep_alive()) return reconnect();  // the server closes: a new connection
     next();
   }
 
@@ -398,8 +409,10 @@ private:
   tcp::resolver::results_type endpoints_;
   net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor> timer_;
   beast::flat_buffer buffer_;
-  http::request<http::string_body> request_;
-  http::response<http::string_body> response_;
+  std::string target_, body_;  // of the request being built
+  std::string request_;        // the request's bytes
+  std::string response_body_;
+  std::optional<ResponseParser> parser_;
   RunContext& run_;
   ThreadStats& stats_;
   unsigned id_;

@@ -5,7 +5,14 @@
 #include <random>
 #include <vector>
 
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+
 #include "bench/latency_histogram.hpp"
+#include "bench/request_bytes.hpp"
+#include "bench/response_parser.hpp"
 #include "bench/scenario.hpp"
 #include "bench/send_schedule.hpp"
 
@@ -133,6 +140,89 @@ BOOST_AUTO_TEST_CASE(every_scenario_is_known_and_mixed_follows_its_weights) {
   }
   BOOST_TEST(offer_reject > 19000);  // 20%
   BOOST_TEST(offer_reject < 21000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The bench writes requests and reads answers by hand: both checked against Beast's own.
+BOOST_AUTO_TEST_SUITE(wire)
+
+namespace http = boost::beast::http;
+
+// Feeds `bytes` to `parser` in pieces of `step` bytes, as they might arrive.
+template <class Parser>
+void feed(Parser& parser, std::string_view bytes, std::size_t step) {
+  boost::beast::error_code ec;
+  std::string pending;
+  for (std::size_t at = 0; at < bytes.size() && !parser.is_done(); at += step) {
+    pending.append(bytes.substr(at, step));
+    // The parser may take the header and the body in separate calls.
+    for (std::size_t used = 1; used > 0 && !pending.empty() && !parser.is_done();) {
+      used = parser.put(boost::asio::buffer(pending), ec);
+      if (ec == http::error::need_more) ec = {};
+      BOOST_REQUIRE(!ec);
+      pending.erase(0, used);
+    }
+  }
+  BOOST_REQUIRE(parser.is_done());
+}
+
+BOOST_AUTO_TEST_CASE(requests_parse_as_written) {
+  std::string bytes;
+  format_request(bytes, {"POST", "/api/now/awa/documents/interaction/abc/offer", "Basic eDp5",
+                         "application/json"},
+                 R"({"queue_id": "q"})");
+  http::request_parser<http::string_body> beast;
+  feed(beast, bytes, bytes.size());
+  const auto& request = beast.get();
+  BOOST_TEST(request.method() == http::verb::post);
+  BOOST_TEST(request.target() == "/api/now/awa/documents/interaction/abc/offer");
+  BOOST_TEST(request.version() == 11u);
+  BOOST_TEST(request.keep_alive());
+  BOOST_TEST(request[http::field::host] == "bench");
+  BOOST_TEST(request[http::field::authorization] == "Basic eDp5");
+  BOOST_TEST(request[http::field::content_type] == "application/json");
+  BOOST_TEST(request.body() == R"({"queue_id": "q"})");
+
+  // A GET has neither a body nor its headers; the string is reused, not appended to.
+  format_request(bytes, {"GET", "/api/now/awa/agents/a", "Basic eDp5", ""}, "");
+  http::request_parser<http::string_body> get;
+  feed(get, bytes, bytes.size());
+  BOOST_TEST(get.get().method() == http::verb::get);
+  BOOST_TEST(get.get().target() == "/api/now/awa/agents/a");
+  BOOST_TEST(get.get().count(http::field::content_length) == 0u);
+  BOOST_TEST(get.get().count(http::field::content_type) == 0u);
+  BOOST_TEST(get.get().body().empty());
+}
+
+BOOST_AUTO_TEST_CASE(answers_give_status_keep_alive_and_body_in_any_pieces) {
+  const std::string sized =
+      "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n"
+      "{\"a\": \"bc\"}";
+  for (const std::size_t step : {std::size_t{1}, std::size_t{7}, sized.size()}) {
+    std::string body = "left over";
+    ResponseParser parser(body);
+    feed(parser, sized, step);
+    BOOST_TEST(parser.status() == 201u);
+    BOOST_TEST(parser.keep_alive());
+    BOOST_TEST(body == R"({"a": "bc"})");
+  }
+  const std::string chunked =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "4\r\n{\"a\"\r\n5\r\n: 1}\n\r\n0\r\n\r\n";
+  std::string body;
+  ResponseParser parser(body);
+  feed(parser, chunked, 3);
+  BOOST_TEST(parser.status() == 200u);
+  BOOST_TEST(!parser.keep_alive());
+  BOOST_TEST(body == "{\"a\": 1}\n");
+
+  std::string old_body;
+  ResponseParser old(old_body);
+  feed(old, std::string_view("HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n"), 5);
+  BOOST_TEST(old.status() == 404u);
+  BOOST_TEST(!old.keep_alive());
+  BOOST_TEST(old_body.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
