@@ -59,6 +59,7 @@ struct Options {
   std::string json_file;
   std::string label;
   bool fake_setup = false;
+  bool progress_lines = false;
 };
 
 std::string base64(std::string_view in) {
@@ -188,12 +189,21 @@ struct Totals {
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> errors{0};
+  std::atomic<std::uint64_t> slowest_us{0};  // since the last progress line
   std::atomic<bool> stop{false};
+
+  void record_latency(std::uint64_t us) {
+    auto slowest = slowest_us.load(std::memory_order_relaxed);
+    while (us > slowest &&
+           !slowest_us.compare_exchange_weak(slowest, us, std::memory_order_relaxed)) {
+    }
+  }
 };
 
 // What one thread measured.
 struct ThreadStats {
   LatencyHistogram latency;
+  LatencyHistogram during_storms;  // requests sent in a second when countdowns run out
   std::map<unsigned, std::uint64_t> statuses;
   std::uint64_t connection_errors = 0;
   std::uint64_t reconnects = 0;  // after the server closed a keep-alive connection
@@ -358,6 +368,12 @@ private:
     const auto latency =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at_);
     stats_.latency.record(static_cast<std::uint64_t>(latency.count()));
+    run_.totals.record_latency(static_cast<std::uint64_t>(latency.count()));
+    if (step_ == Step::offer_short_timeout &&
+        in_storm_second(std::chrono::duration<double>(sent_at_ - run_.start).count(),
+                        run_.options.storm_window)) {
+      stats_.during_storms.record(static_cast<std::uint64_t>(latency.count()));
+    }
     const unsigned status = parser_->status();
     ++stats_.statuses[status];
     run_.totals.completed.fetch_add(1, std::memory_order_relaxed);
@@ -465,7 +481,9 @@ int main(int argc, char** argv) {
       "label", po::value(&o.label)->default_value(""), "name of the run in the report")(
       "json", po::value(&o.json_file), "also write the figures to this file as JSON")(
       "fake-setup", po::bool_switch(&o.fake_setup),
-      "make up ids instead of creating records (for a stub of the endpoints)");
+      "make up ids instead of creating records (for a stub of the endpoints)")(
+      "progress-lines", po::bool_switch(&o.progress_lines),
+      "each second's progress on a line of its own (for a log), not over the last");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vm);
@@ -543,11 +561,14 @@ int main(int argc, char** argv) {
         for (auto& context : contexts) context->stop();
         break;
       }
-      std::fprintf(stderr, "\r%6.1f s  %10llu requests  %9llu/s  %llu errors   ",
-                   std::chrono::duration<double>(Clock::now() - start).count(),
+      // The slowest answer of the second: where in the run a tail comes from.
+      std::fprintf(stderr, "%s%6.1f s  %10llu requests  %9llu/s  slowest %8.3f ms  %llu errors%s",
+                   o.progress_lines ? "" : "\r", std::chrono::duration<double>(Clock::now() - start).count(),
                    static_cast<unsigned long long>(done),
                    static_cast<unsigned long long>(done - last),
-                   static_cast<unsigned long long>(totals.errors.load()));
+                   static_cast<double>(totals.slowest_us.exchange(0)) / 1000.0,
+                   static_cast<unsigned long long>(totals.errors.load()),
+                   o.progress_lines ? "\n" : "   ");
       last = done;
     }
   });
@@ -567,6 +588,7 @@ int main(int argc, char** argv) {
   ThreadStats all;
   for (const auto& s : stats) {
     all.latency.merge(s.latency);
+    all.during_storms.merge(s.during_storms);
     for (const auto& [status, n] : s.statuses) all.statuses[status] += n;
     all.connection_errors += s.connection_errors;
   }
@@ -593,6 +615,14 @@ int main(int argc, char** argv) {
               ms(all.latency.percentile(0.5)), ms(all.latency.percentile(0.9)),
               ms(all.latency.percentile(0.99)), ms(all.latency.percentile(0.999)),
               ms(all.latency.max()));
+  const auto& storms = all.during_storms;
+  if (storms.count() > 0) {
+    std::printf("  during storms p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms (%llu requests "
+                "sent while countdowns ran out)\n",
+                ms(storms.percentile(0.5)), ms(storms.percentile(0.9)),
+                ms(storms.percentile(0.99)), ms(storms.percentile(0.999)), ms(storms.max()),
+                static_cast<unsigned long long>(storms.count()));
+  }
   std::uint64_t rss = 0, peak = 0;
   if (o.server_pid > 0) {
     rss = rss_kib(o.server_pid, "VmRSS:");
@@ -655,6 +685,14 @@ int main(int argc, char** argv) {
                                   {"p99_9", ms(all.latency.percentile(0.999))},
                                   {"max", ms(all.latency.max())}}},
     };
+    if (storms.count() > 0) {
+      report["during_storms"] = bj::object{{"requests", storms.count()},
+                                           {"p50", ms(storms.percentile(0.5))},
+                                           {"p90", ms(storms.percentile(0.9))},
+                                           {"p99", ms(storms.percentile(0.99))},
+                                           {"p99_9", ms(storms.percentile(0.999))},
+                                           {"max", ms(storms.max())}};
+    }
     if (!server_stats.is_null()) report["server_stats"] = server_stats;
     if (o.server_pid > 0) {
       report["server_rss_kib"] = rss;

@@ -43,6 +43,12 @@ unsigned storm_timeout_seconds(double elapsed, double window) {
   return static_cast<unsigned>(std::ceil(boundary + 1 - elapsed));
 }
 
+bool in_storm_second(double elapsed, double window) {
+  if (window <= 0) return false;
+  const double since_first = elapsed - (window + 1);  // the first storm: [window + 1, window + 2)
+  return since_first >= 0 && std::fmod(since_first, window) < 1.0;
+}
+
 const Scenario* find_scenario(std::string_view name) {
   for (const auto& s : all_scenarios()) {
     if (s.name == name) return &s;

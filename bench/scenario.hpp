@@ -35,6 +35,10 @@ struct Scenario {
 // offers continue. Window 0: one second, no storm.
 unsigned storm_timeout_seconds(double elapsed, double window);
 
+// Whether `elapsed` seconds into the run falls in one of those seconds when countdowns run out:
+// the requests sent then are the ones a storm can slow. Window 0: never.
+bool in_storm_second(double elapsed, double window);
+
 // The scenario called `name`, or nullptr.
 const Scenario* find_scenario(std::string_view name);
 const std::vector<Scenario>& all_scenarios();

@@ -125,6 +125,23 @@ BOOST_AUTO_TEST_CASE(storm_countdowns_of_one_window_run_out_in_the_same_second) 
   BOOST_TEST(storm_timeout_seconds(3.7, 0) == 1u);  // no storm: one-second countdowns
 }
 
+BOOST_AUTO_TEST_CASE(storm_seconds_are_the_seconds_the_countdowns_run_out) {
+  const double window = 8;
+  // Each window's countdowns run out in [boundary + 1, boundary + 2); exactly those seconds.
+  for (double t = 0; t < 40; t += 0.01) {
+    bool storm = false;
+    for (double sent = 0; sent < 40; sent += window / 4) {
+      const double deadline = sent + storm_timeout_seconds(sent, window);
+      storm = storm || (t >= std::floor(deadline) && t < std::floor(deadline) + 1);
+    }
+    BOOST_TEST_REQUIRE(in_storm_second(t, window) == storm, "at " << t << " s");
+  }
+  BOOST_TEST(in_storm_second(9.0, 8));
+  BOOST_TEST(!in_storm_second(10.0, 8));
+  BOOST_TEST(in_storm_second(17.5, 8));
+  BOOST_TEST(!in_storm_second(3.0, 0));  // no storm
+}
+
 BOOST_AUTO_TEST_CASE(every_scenario_is_known_and_mixed_follows_its_weights) {
   for (const char* name :
        {"offer", "offer-accept", "offer-reject", "timeout-storm", "transfer", "mixed"}) {
