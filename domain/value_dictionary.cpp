@@ -10,8 +10,8 @@ ValueDictionary& ValueDictionary::shared() {
 }
 
 ValueDictionary::ValueDictionary()
-    : texts_(std::make_unique<std::string_view[]>(kCapacity)),
-      filter_(std::make_unique<std::atomic<std::uint64_t>[]>(kFilterBits / 64)) {
+    : filter_(std::make_unique<std::atomic<std::uint64_t>[]>(kFilterBits / 64)),
+      texts_(std::make_unique<std::string_view[]>(kCapacity)) {
   // The vocabulary every instance uses: booleans, work item and consult states, display
   // options, document tables. (sys_ids are added as their records are: see State.)
   for (const std::string_view word :
