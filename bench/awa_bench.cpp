@@ -562,13 +562,12 @@ int main(int argc, char** argv) {
         break;
       }
       // The slowest answer of the second: where in the run a tail comes from.
-      std::fprintf(stderr, "%s%6.1f s  %10llu requests  %9llu/s  slowest %8.3f ms  %llu errors%s",
-                   o.progress_lines ? "" : "\r", std::chrono::duration<double>(Clock::now() - start).count(),
-                   static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(done - last),
-                   static_cast<double>(totals.slowest_us.exchange(0)) / 1000.0,
-                   static_cast<unsigned long long>(totals.errors.load()),
-                   o.progress_lines ? "\n" : "   ");
+      std::fprintf(
+          stderr, "%s%6.1f s  %10llu requests  %9llu/s  slowest %8.3f ms  %llu errors%s",
+          o.progress_lines ? "" : "\r", std::chrono::duration<double>(Clock::now() - start).count(),
+          static_cast<unsigned long long>(done), static_cast<unsigned long long>(done - last),
+          static_cast<double>(totals.slowest_us.exchange(0)) / 1000.0,
+          static_cast<unsigned long long>(totals.errors.load()), o.progress_lines ? "\n" : "   ");
       last = done;
     }
   });
@@ -617,11 +616,12 @@ int main(int argc, char** argv) {
               ms(all.latency.max()));
   const auto& storms = all.during_storms;
   if (storms.count() > 0) {
-    std::printf("  during storms p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms (%llu requests "
-                "sent while countdowns ran out)\n",
-                ms(storms.percentile(0.5)), ms(storms.percentile(0.9)),
-                ms(storms.percentile(0.99)), ms(storms.percentile(0.999)), ms(storms.max()),
-                static_cast<unsigned long long>(storms.count()));
+    std::printf(
+        "  during storms p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms (%llu requests "
+        "sent while countdowns ran out)\n",
+        ms(storms.percentile(0.5)), ms(storms.percentile(0.9)), ms(storms.percentile(0.99)),
+        ms(storms.percentile(0.999)), ms(storms.max()),
+        static_cast<unsigned long long>(storms.count()));
   }
   std::uint64_t rss = 0, peak = 0;
   if (o.server_pid > 0) {

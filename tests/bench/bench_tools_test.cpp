@@ -1,14 +1,13 @@
 // The bench's own measuring parts: a bench that mis-measures is worse than none.
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <random>
 #include <vector>
-
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include "bench/latency_histogram.hpp"
 #include "bench/request_bytes.hpp"
@@ -186,9 +185,10 @@ void feed(Parser& parser, std::string_view bytes, std::size_t step) {
 
 BOOST_AUTO_TEST_CASE(requests_parse_as_written) {
   std::string bytes;
-  format_request(bytes, {"POST", "/api/now/awa/documents/interaction/abc/offer", "Basic eDp5",
-                         "application/json"},
-                 R"({"queue_id": "q"})");
+  format_request(
+      bytes,
+      {"POST", "/api/now/awa/documents/interaction/abc/offer", "Basic eDp5", "application/json"},
+      R"({"queue_id": "q"})");
   http::request_parser<http::string_body> beast;
   feed(beast, bytes, bytes.size());
   const auto& request = beast.get();
