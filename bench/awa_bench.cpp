@@ -592,6 +592,19 @@ int main(int argc, char** argv) {
     all.connection_errors += s.connection_errors;
   }
   const auto ms = [](std::uint64_t us) { return static_cast<double>(us) / 1000.0; };
+  // A histogram's percentiles, in milliseconds: as text after `label`, and as JSON.
+  const auto print_percentiles = [&](const char* label, const LatencyHistogram& h) {
+    std::printf("  %s p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f", label,
+                ms(h.percentile(0.5)), ms(h.percentile(0.9)), ms(h.percentile(0.99)),
+                ms(h.percentile(0.999)), ms(h.max()));
+  };
+  const auto percentiles_json = [&](const LatencyHistogram& h) {
+    return bj::object{{"p50", ms(h.percentile(0.5))},
+                      {"p90", ms(h.percentile(0.9))},
+                      {"p99", ms(h.percentile(0.99))},
+                      {"p99_9", ms(h.percentile(0.999))},
+                      {"max", ms(h.max())}};
+  };
   const std::uint64_t requests = all.latency.count();
   std::uint64_t failed = all.connection_errors;
   for (const auto& [status, n] : all.statuses) failed += status >= 300 ? n : 0;
@@ -610,18 +623,14 @@ int main(int argc, char** argv) {
     std::printf(" %u: %llu", status, static_cast<unsigned long long>(n));
   if (all.connection_errors)
     std::printf(" connection errors: %llu", static_cast<unsigned long long>(all.connection_errors));
-  std::printf("\n  latency ms   p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n",
-              ms(all.latency.percentile(0.5)), ms(all.latency.percentile(0.9)),
-              ms(all.latency.percentile(0.99)), ms(all.latency.percentile(0.999)),
-              ms(all.latency.max()));
+  std::printf("\n");
+  print_percentiles("latency ms  ", all.latency);
+  std::printf("\n");
   const auto& storms = all.during_storms;
   if (storms.count() > 0) {
-    std::printf(
-        "  during storms p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms (%llu requests "
-        "sent while countdowns ran out)\n",
-        ms(storms.percentile(0.5)), ms(storms.percentile(0.9)), ms(storms.percentile(0.99)),
-        ms(storms.percentile(0.999)), ms(storms.max()),
-        static_cast<unsigned long long>(storms.count()));
+    print_percentiles("during storms", storms);
+    std::printf(" ms (%llu requests sent while countdowns ran out)\n",
+                static_cast<unsigned long long>(storms.count()));
   }
   std::uint64_t rss = 0, peak = 0;
   if (o.server_pid > 0) {
@@ -679,19 +688,12 @@ int main(int argc, char** argv) {
         {"connection_errors", all.connection_errors},
         {"statuses", statuses},
         {"throughput", throughput},
-        {"latency_ms", bj::object{{"p50", ms(all.latency.percentile(0.5))},
-                                  {"p90", ms(all.latency.percentile(0.9))},
-                                  {"p99", ms(all.latency.percentile(0.99))},
-                                  {"p99_9", ms(all.latency.percentile(0.999))},
-                                  {"max", ms(all.latency.max())}}},
+        {"latency_ms", percentiles_json(all.latency)},
     };
     if (storms.count() > 0) {
-      report["during_storms"] = bj::object{{"requests", storms.count()},
-                                           {"p50", ms(storms.percentile(0.5))},
-                                           {"p90", ms(storms.percentile(0.9))},
-                                           {"p99", ms(storms.percentile(0.99))},
-                                           {"p99_9", ms(storms.percentile(0.999))},
-                                           {"max", ms(storms.max())}};
+      auto during = percentiles_json(storms);
+      during.emplace("requests", storms.count());
+      report["during_storms"] = std::move(during);
     }
     if (!server_stats.is_null()) report["server_stats"] = server_stats;
     if (o.server_pid > 0) {
