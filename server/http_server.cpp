@@ -14,10 +14,16 @@
 
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#if defined(BOOST_ASIO_HAS_IO_URING)
+#include <liburing.h>
+#endif
 
 #include "server/log.hpp"
 #include "server/request_parser.hpp"
@@ -28,6 +34,29 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+
+void require_io_backend() {
+#if defined(BOOST_ASIO_HAS_IO_URING)
+  // Asio would throw a bare "io_uring_queue_init: Operation not permitted" on the first loop.
+  io_uring ring;
+  if (const int result = io_uring_queue_init(2, &ring, 0); result < 0) {
+    throw std::runtime_error(
+        std::string("this build serves connections through io_uring, which the system refuses (") +
+        std::strerror(-result) +
+        "): allow it (sysctl kernel.io_uring_disabled=0; in a container, a seccomp profile that "
+        "permits io_uring_setup and io_uring_enter), or build with -DAWA_IO_URING=OFF for epoll");
+  }
+  io_uring_queue_exit(&ring);
+#endif
+}
+
+const char* io_backend() {
+#if defined(BOOST_ASIO_HAS_IO_URING)
+  return "io_uring";
+#else
+  return "epoll";
+#endif
+}
 
 namespace {
 
@@ -241,10 +270,13 @@ public:
     });
   }
 
-  // Pending operations end with operation_aborted, and their handlers close.
+  // The pending read ends (end of stream) or write fails (broken pipe), and its handler closes.
+  // Not close() here: Asio 1.81's io_uring backend frees a closed socket's state at once and
+  // reuses it for the next connection, so a completion still in flight (the client's bytes or
+  // its close, racing the cancel) would be delivered to that new connection.
   void deadline_passed() override {
     beast::error_code ignored;
-    lowest().close(ignored);
+    lowest().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
 private:
@@ -393,7 +425,11 @@ struct HttpServer::Impl {
     Worker& worker = *workers[next_worker++ % workers.size()];
     acceptor.async_accept(worker.io.get_executor(),
                           [this, &worker](beast::error_code ec, Socket socket) {
-                            if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+                            if (stopping) {
+                              beast::error_code ignored;
+                              acceptor.close(ignored);
+                              return;  // a connection accepted meanwhile closes with `socket`
+                            }
                             if (ec) {
                               // Out of descriptors and the like: log, and keep accepting.
                               log::warn("accept failed: " + ec.message());
@@ -422,7 +458,8 @@ struct HttpServer::Impl {
   void stop() {
     net::post(acceptor.get_executor(), [this] {
       beast::error_code ignored;
-      acceptor.close(ignored);
+      stopping = true;
+      acceptor.cancel(ignored);  // the accept handler closes it (see deadline_passed)
       signals.cancel(ignored);
       for (auto& session : registry.live()) session->stop();
       // Each loop returns once its connections have closed.
@@ -434,6 +471,7 @@ struct HttpServer::Impl {
   std::chrono::microseconds busy_poll;
   std::vector<net::executor_work_guard<Executor>> keep_running;
   std::size_t next_worker = 0;  // the acceptor's thread only
+  bool stopping = false;        // the acceptor's thread only
   net::basic_socket_acceptor<tcp, Executor> acceptor;
   net::basic_signal_set<Executor> signals;
   net::thread_pool slow_work;

@@ -26,6 +26,12 @@ struct HttpLimits {
   unsigned max_requests_per_connection = 10000;
 };
 
+// Throws std::runtime_error, saying what to do, when the system refuses this build's I/O
+// backend (io_uring: kernel.io_uring_disabled, or a container's seccomp profile).
+void require_io_backend();
+// "io_uring" or "epoll".
+const char* io_backend();
+
 // PEM files for HTTPS.
 struct TlsFiles {
   std::string certificate_chain;

@@ -48,6 +48,7 @@ void raise_open_file_limit(unsigned connections) {
 }
 
 int serve(const server::Settings& settings) {
+  server::require_io_backend();  // before the data directory is read: fail fast
   server::SodiumPasswordHasher hasher;
   domain::SystemClock clock;
   std::filesystem::create_directories(settings.data_dir);
@@ -102,7 +103,8 @@ int serve(const server::Settings& settings) {
   server::log::info("listening on " + settings.listen_address + ":" +
                     std::to_string(server.port()) + (tls ? " (HTTPS)" : "") + " with " +
                     std::to_string(settings.threads) + " threads, durability " +
-                    (settings.durability == server::Durability::power ? "power" : "process"));
+                    (settings.durability == server::Durability::power ? "power" : "process") +
+                    ", I/O on " + server::io_backend());
   server.run();
 
   timeouts.stop();
