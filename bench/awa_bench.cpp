@@ -230,7 +230,8 @@ public:
     }
   }
 
-  void start(const tcp::resolver::results_type& endpoints) {
+  // Connects; the run's requests begin with begin(), once every connection is up.
+  void connect(const tcp::resolver::results_type& endpoints) {
     endpoints_ = endpoints;
     net::async_connect(stream_, endpoints,
                        [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
@@ -239,8 +240,12 @@ public:
                            return;
                          }
                          self->stream_.set_option(tcp::no_delay(true));
-                         self->next();
+                         self->connected_ = true;
                        });
+  }
+
+  void begin() {
+    if (connected_) net::post(stream_.get_executor(), [self = shared_from_this()] { self->next(); });
   }
 
 private:
@@ -440,6 +445,7 @@ private:
   std::size_t next_agent_ = 0;
   Clock::time_point due_;
   Clock::time_point sent_at_;
+  bool connected_ = false;
 };
 
 std::uint64_t rss_kib(int pid, const char* field) {
@@ -522,26 +528,33 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Everything the client must prepare (each connection's documents, the connections
+  // themselves) is done before the run's clock starts: an open-loop schedule started earlier
+  // would count the client's own preparation as the server's latency.
   Totals totals;
-  const auto start = Clock::now();
-  RunContext run{o,
-                 *scenario,
-                 fixture,
-                 auth,
-                 SendSchedule(start, o.rate, o.connections),
-                 start,
-                 start + std::chrono::duration_cast<Clock::duration>(
-                             std::chrono::duration<double>(o.duration)),
+  RunContext run{o, *scenario, fixture, auth, SendSchedule({}, o.rate, o.connections), {}, {},
                  totals};
   std::vector<ThreadStats> stats(o.threads);
   std::vector<std::unique_ptr<net::io_context>> contexts;
   for (unsigned t = 0; t < o.threads; ++t) contexts.push_back(std::make_unique<net::io_context>(1));
+  std::vector<std::shared_ptr<Connection>> connections;
   for (unsigned c = 0; c < o.connections; ++c) {
     const unsigned t = c % o.threads;
     tcp::resolver resolver(*contexts[t]);
-    std::make_shared<Connection>(*contexts[t], run, stats[t], c)
-        ->start(resolver.resolve(o.host, o.port));
+    connections.push_back(std::make_shared<Connection>(*contexts[t], run, stats[t], c));
+    connections.back()->connect(resolver.resolve(o.host, o.port));
   }
+  for (auto& context : contexts) {
+    context->run();  // until this loop's connections are up (or failed)
+    context->restart();
+  }
+  const auto start = Clock::now();
+  run.start = start;
+  run.schedule = SendSchedule(start, o.rate, o.connections);
+  run.deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
+  for (auto& connection : connections) connection->begin();
+  connections.clear();  // each connection is now held by its pending operations
   std::atomic<bool> running{true};
   // A server that stops answering must not hold the run forever: after this long without a
   // single answer (longer than the gap between two sends), the loops stop, and the figures are
