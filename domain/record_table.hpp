@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "domain/huge_page_allocator.hpp"
 #include "domain/record.hpp"
 
 namespace awa::domain {
@@ -26,7 +27,8 @@ class RecordTable {
       return id(a) == id(b);
     }
   };
-  using Set = boost::unordered_flat_set<std::unique_ptr<Record>, ById, ById>;
+  using Set = boost::unordered_flat_set<std::unique_ptr<Record>, ById, ById,
+                                        HugePageAllocator<std::unique_ptr<Record>>>;
 
 public:
   class const_iterator {

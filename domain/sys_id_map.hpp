@@ -5,11 +5,14 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "domain/huge_page_allocator.hpp"
 #include "domain/sys_id.hpp"
 
 namespace awa::domain {
 
 template <class Value>
-using SysIdMap = boost::unordered_flat_map<SysId, Value, std::hash<SysId>>;
+using SysIdMap =
+    boost::unordered_flat_map<SysId, Value, std::hash<SysId>, std::equal_to<SysId>,
+                              HugePageAllocator<std::pair<const SysId, Value>>>;
 
 }  // namespace awa::domain

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "domain/huge_page_allocator.hpp"
 #include "domain/clock.hpp"
 #include "domain/sys_id.hpp"
 
@@ -65,7 +66,7 @@ private:
 
   Milliseconds tick_;
   std::vector<std::uint64_t> occupied_;  // one bit per slot, for next_wakeup()
-  std::vector<Node> nodes_;              // the sentinels, then the timers
+  std::vector<Node, HugePageAllocator<Node>> nodes_;  // the sentinels, then the timers
   std::uint32_t free_ = kNone;
   std::int64_t cursor_;  // the tick up to which every slot has been processed
   std::size_t armed_ = 0;

@@ -1,0 +1,50 @@
+// An allocator for the arrays that grow with the state (hash tables' slots, the timer wheel's
+// nodes): once an array reaches 2 MiB it is mapped in transparent huge pages. On the virtual
+// machines this server runs on, a 4 KiB page fault costs about 11 us, so a table doubling to
+// 8 MiB spent 22 ms faulting its new array in, a stall every request waited out; in 2 MiB pages
+// the same array takes 4 faults. Smaller arrays come from the ordinary heap.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <new>
+
+namespace awa::domain {
+
+namespace huge_pages {
+inline constexpr std::size_t kSize = std::size_t{2} << 20;
+// A fresh mapping of `bytes` (rounded up to whole huge pages), aligned to a huge page and advised
+// to be backed by them; where the system has huge pages off, it is backed by ordinary pages.
+void* map(std::size_t bytes);
+void unmap(void* address, std::size_t bytes) noexcept;
+}  // namespace huge_pages
+
+template <class T>
+class HugePageAllocator {
+public:
+  using value_type = T;
+
+  HugePageAllocator() noexcept = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+
+  T* allocate(std::size_t count) {
+    if (count > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
+    const std::size_t bytes = count * sizeof(T);
+    if (bytes < huge_pages::kSize) return std::allocator<T>{}.allocate(count);
+    return static_cast<T*>(huge_pages::map(bytes));
+  }
+
+  void deallocate(T* address, std::size_t count) noexcept {
+    const std::size_t bytes = count * sizeof(T);
+    if (bytes < huge_pages::kSize) return std::allocator<T>{}.deallocate(address, count);
+    huge_pages::unmap(address, bytes);
+  }
+
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+}  // namespace awa::domain
