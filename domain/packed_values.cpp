@@ -238,8 +238,13 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
   std::string out;
   out.reserve(packed().size() + 64);
   put_varint(out, count);
+  // A field that keeps its value, after a field that kept its own, is encoded as before: such
+  // fields' bytes are copied as they are, a run at a time, not decoded and encoded again.
+  const char* run = in.data();
+  bool previous_changed = false;
   std::string_view old_previous, previous;
   for (std::size_t i = 0; i < count; ++i) {
+    const char* field = in.data();
     const std::uint64_t header = read_varint(in);
     const std::string_view old = value_after(header, in, old_previous);
     const FieldValue* change = nullptr;
@@ -247,16 +252,20 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
       if (c.field == i) change = &c;
     }
     const std::string_view value = change != nullptr ? change->value : old;
-    if (change != nullptr) {
-      put_value(out, value, previous);
-    } else if (is_code(header)) {
-      put_varint(out, header);
-    } else {
-      put_text(out, value, previous);  // the value before it may have changed
+    if (change != nullptr || (previous_changed && !is_code(header))) {
+      out.append(run, field);
+      if (change != nullptr) {
+        put_value(out, value, previous);
+      } else {
+        put_text(out, value, previous);  // the value before it changed
+      }
+      run = in.data();
     }
+    previous_changed = change != nullptr;
     old_previous = old;
     previous = value;
   }
+  out.append(run, in.data());
   assign(out);
 }
 

@@ -4,7 +4,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "domain/value_dictionary.hpp"
 
@@ -52,6 +54,38 @@ BOOST_AUTO_TEST_CASE(several_fields_set_at_once_read_as_if_set_one_by_one) {
   BOOST_TEST(together.packed() == one_by_one.packed());
   BOOST_CHECK_THROW(together.set_fields({{4, "no such field"}}), std::out_of_range);
   BOOST_TEST(together == one_by_one);  // nothing half-applied
+}
+
+// set_fields copies the fields it leaves alone as they are, unless the field before them
+// changed: at random, with repeats of the previous value and changes next to each other, every
+// field still reads back what the model holds.
+BOOST_AUTO_TEST_CASE(fields_set_at_random_read_back_as_a_model_of_them) {
+  const std::vector<std::string> pool{"", "a", "bb", "2026-01-01 12:00:00", "2026-01-01 12:00:00",
+                                      "a-longer-value-0123456789", "false"};
+  std::mt19937 random(7);
+  const auto any = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+  for (int record = 0; record < 300; ++record) {
+    const std::size_t count = 1 + any(8);
+    std::vector<std::string> model(count);
+    PackedValues values;
+    values.resize(count);
+    for (int step = 0; step < 20; ++step) {
+      std::vector<PackedValues::FieldValue> changes;
+      std::vector<std::string> texts;  // the changes' values, held while they are applied
+      texts.reserve(3);
+      for (std::size_t n = 1 + any(3); n > 0; --n) {
+        const std::size_t field = any(count);
+        // Either a value from the pool, or the value of the field before (a repeat).
+        texts.push_back(field > 0 && any(3) == 0 ? model[field - 1] : pool[any(pool.size())]);
+        changes.push_back({field, texts.back()});
+      }
+      values.set_fields(changes);
+      for (const auto& change : changes) model[change.field] = std::string(change.value);
+      bool all_equal = values.size() == count;
+      for (std::size_t i = 0; i < count; ++i) all_equal = all_equal && values.at(i) == model[i];
+      BOOST_TEST_REQUIRE(all_equal, "record " << record << ", step " << step);
+    }
+  }
 }
 
 // One walk for several fields reads what a walk per field reads: text, codes, repeats, and the
