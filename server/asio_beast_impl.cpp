@@ -7,7 +7,10 @@
 // the I/O thread runs interrupts the thread (an IPI) to receive it at once, and that receive
 // then spins on the socket's lock, which the sender's CPU still holds while it delivers the
 // packet: in open loop, where requests arrive one at a time, that cost more than the request.
-// With it, the receive runs at the thread's next entry to the kernel.
+// With it, the receive runs at the thread's next entry to the kernel. That is only safe because
+// every socket operation is started by the I/O thread that waits on its ring (other threads
+// dispatch to the connection's executor): task work goes to the thread that submitted, and a
+// thread asleep elsewhere would never run it.
 #include <liburing.h>
 int awa_io_uring_queue_init(unsigned entries, io_uring* ring, unsigned flags);
 #define io_uring_queue_init awa_io_uring_queue_init
