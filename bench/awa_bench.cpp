@@ -545,7 +545,9 @@ int main(int argc, char** argv) {
     connections.back()->connect(resolver.resolve(o.host, o.port));
   }
   for (auto& context : contexts) {
-    context->run();  // until this loop's connections are up (or failed)
+    // Until this loop's connections are up or failed; a server that does not accept within
+    // 10 s runs without the connections it has not accepted.
+    context->run_for(std::chrono::seconds(10));
     context->restart();
   }
   const auto start = Clock::now();
