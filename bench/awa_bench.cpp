@@ -245,7 +245,8 @@ public:
   }
 
   void begin() {
-    if (connected_) net::post(stream_.get_executor(), [self = shared_from_this()] { self->next(); });
+    if (connected_)
+      net::post(stream_.get_executor(), [self = shared_from_this()] { self->next(); });
   }
 
 private:
@@ -532,7 +533,14 @@ int main(int argc, char** argv) {
   // themselves) is done before the run's clock starts: an open-loop schedule started earlier
   // would count the client's own preparation as the server's latency.
   Totals totals;
-  RunContext run{o, *scenario, fixture, auth, SendSchedule({}, o.rate, o.connections), {}, {},
+  // The start, the schedule and the deadline are set when the connections are up.
+  RunContext run{o,
+                 *scenario,
+                 fixture,
+                 auth,
+                 SendSchedule({}, o.rate, o.connections),
+                 /*start=*/{},
+                 /*deadline=*/{},
                  totals};
   std::vector<ThreadStats> stats(o.threads);
   std::vector<std::unique_ptr<net::io_context>> contexts;
@@ -553,8 +561,8 @@ int main(int argc, char** argv) {
   const auto start = Clock::now();
   run.start = start;
   run.schedule = SendSchedule(start, o.rate, o.connections);
-  run.deadline =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
+  run.deadline = start + std::chrono::duration_cast<Clock::duration>(
+                             std::chrono::duration<double>(o.duration));
   for (auto& connection : connections) connection->begin();
   connections.clear();  // each connection is now held by its pending operations
   std::atomic<bool> running{true};

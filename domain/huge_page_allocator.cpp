@@ -15,8 +15,8 @@ std::size_t whole_pages(std::size_t bytes) {
 void* map(std::size_t bytes) {
   const std::size_t length = whole_pages(bytes);
   // One huge page more than needed, then the unaligned ends are given back.
-  void* raw = ::mmap(nullptr, length + kSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                     -1, 0);
+  void* raw =
+      ::mmap(nullptr, length + kSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) throw std::bad_alloc();
   const auto start = reinterpret_cast<std::uintptr_t>(raw);
   const auto aligned = (start + kSize - 1) / kSize * kSize;

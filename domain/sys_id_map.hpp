@@ -11,8 +11,7 @@
 namespace awa::domain {
 
 template <class Value>
-using SysIdMap =
-    boost::unordered_flat_map<SysId, Value, std::hash<SysId>, std::equal_to<SysId>,
-                              HugePageAllocator<std::pair<const SysId, Value>>>;
+using SysIdMap = boost::unordered_flat_map<SysId, Value, std::hash<SysId>, std::equal_to<SysId>,
+                                           HugePageAllocator<std::pair<const SysId, Value>>>;
 
 }  // namespace awa::domain

@@ -11,8 +11,8 @@
 #include <optional>
 #include <vector>
 
-#include "domain/huge_page_allocator.hpp"
 #include "domain/clock.hpp"
+#include "domain/huge_page_allocator.hpp"
 #include "domain/sys_id.hpp"
 
 namespace awa::domain {
@@ -65,7 +65,7 @@ private:
   void release(std::uint32_t index);
 
   Milliseconds tick_;
-  std::vector<std::uint64_t> occupied_;  // one bit per slot, for next_wakeup()
+  std::vector<std::uint64_t> occupied_;               // one bit per slot, for next_wakeup()
   std::vector<Node, HugePageAllocator<Node>> nodes_;  // the sentinels, then the timers
   std::uint32_t free_ = kNone;
   std::int64_t cursor_;  // the tick up to which every slot has been processed

@@ -12,6 +12,9 @@
 // dispatch to the connection's executor): task work goes to the thread that submitted, and a
 // thread asleep elsewhere would never run it.
 #include <liburing.h>
+
+#include <cerrno>
+
 int awa_io_uring_queue_init(unsigned entries, io_uring* ring, unsigned flags);
 #define io_uring_queue_init awa_io_uring_queue_init
 #endif

@@ -60,8 +60,9 @@ BOOST_AUTO_TEST_CASE(several_fields_set_at_once_read_as_if_set_one_by_one) {
 // changed: at random, with repeats of the previous value and changes next to each other, every
 // field still reads back what the model holds.
 BOOST_AUTO_TEST_CASE(fields_set_at_random_read_back_as_a_model_of_them) {
-  const std::vector<std::string> pool{"", "a", "bb", "2026-01-01 12:00:00", "2026-01-01 12:00:00",
-                                      "a-longer-value-0123456789", "false"};
+  const std::vector<std::string> pool{
+      "",     "a", "bb", "2026-01-01 12:00:00", "2026-01-01 12:00:00", "a-longer-value-0123456789",
+      "false"};
   std::mt19937 random(7);
   const auto any = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
   for (int record = 0; record < 300; ++record) {
