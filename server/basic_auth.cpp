@@ -50,10 +50,12 @@ std::size_t Authenticator::KeyHash::operator()(const Key& k) const noexcept {
 }
 
 Authenticator::Key Authenticator::key_of(std::string_view authorization) const {
+  static_assert(sizeof(Key) == crypto_shorthash_siphashx24_BYTES);
+  static_assert(sizeof(secret_) == crypto_shorthash_siphashx24_KEYBYTES);
   Key key;
-  crypto_generichash(key.data(), key.size(),
-                     reinterpret_cast<const unsigned char*>(authorization.data()),
-                     authorization.size(), secret_.data(), secret_.size());
+  crypto_shorthash_siphashx24(key.data(),
+                              reinterpret_cast<const unsigned char*>(authorization.data()),
+                              authorization.size(), secret_.data());
   return key;
 }
 

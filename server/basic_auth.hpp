@@ -37,7 +37,10 @@ public:
   std::optional<domain::Caller> verify(std::string_view authorization);
 
 private:
-  using Key = std::array<unsigned char, 32>;
+  // SipHash-2-4 with a 128-bit output under a random key, a keyed function made for short
+  // inputs: a quarter of BLAKE2b's instructions on a header, on every request, and a forged
+  // header matches a cached one's key with odds of 2^-128 per try.
+  using Key = std::array<unsigned char, 16>;
   struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept;
   };
@@ -54,7 +57,7 @@ private:
   const domain::Instance& instance_;
   const domain::PasswordHasher& hasher_;
   const std::size_t capacity_;
-  std::array<unsigned char, 32> secret_{};
+  std::array<unsigned char, 16> secret_{};
   std::string dummy_hash_;
   mutable std::mutex mutex_;
   mutable std::unordered_map<Key, Entry, KeyHash> cache_;
