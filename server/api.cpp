@@ -37,13 +37,18 @@ unsigned status_of(errc kind) {
 // retries the disk every second).
 constexpr std::string_view kRetryAfterSeconds = "1";
 
-HttpResponse render(unsigned status, const bj::value& message, BodyFormat format) {
+// An answer whose body is written already, in `format`.
+HttpResponse rendered(unsigned status, std::string body, BodyFormat format) {
   HttpResponse r;
   r.status = status;
-  r.body = render_body(message, format);
+  r.body = std::move(body);
   r.content_type = std::string(media_type(format));
   if (status == 503) r.headers.emplace_back("Retry-After", std::string(kRetryAfterSeconds));
   return r;
+}
+
+HttpResponse render(unsigned status, const bj::value& message, BodyFormat format) {
+  return rendered(status, render_body(message, format), format);
 }
 
 HttpResponse unauthorized(BodyFormat format) {
@@ -225,13 +230,18 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
   };
   // Offer Work and Manual Assignment: the result envelope, success or not.
   const auto answer_offer = [&](auto&& domain_answer) {
-    // The answer's tree, like the body's, in a buffer on the stack until it is rendered.
-    unsigned char tree_buffer[1024];
-    bj::monotonic_resource tree_memory(tree_buffer, sizeof tree_buffer);
+    const auto success = [&] {
+      const auto& accepted = domain_answer.outcome.value();
+      if (out == BodyFormat::json) {
+        return rendered(200, message::offer_success_json(accepted), out);
+      }
+      // The answer's tree, like the body's, in a buffer on the stack until it is rendered.
+      unsigned char tree_buffer[1024];
+      bj::monotonic_resource tree_memory(tree_buffer, sizeof tree_buffer);
+      return render(200, message::offer_success(accepted, &tree_memory), out);
+    };
     HttpResponse response =
-        domain_answer.outcome
-            ? render(200, message::offer_success(domain_answer.outcome.value(), &tree_memory), out)
-            : offer_failure(domain_answer.outcome.failure(), out);
+        domain_answer.outcome ? success() : offer_failure(domain_answer.outcome.failure(), out);
     answer_when_durable(domain_answer.ticket, std::move(response), offer_storage_failure);
   };
 

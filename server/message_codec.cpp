@@ -281,6 +281,50 @@ bj::value offer_success(const domain::OfferAccepted& accepted, bj::storage_ptr m
   return result(std::move(o));
 }
 
+namespace {
+
+// `text` as a JSON string, quotes included, escaped as boost::json::serialize escapes it: text
+// that needs no escape (sys_ids, names, the usual) is copied, the rest goes through the library.
+void append_json_string(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out.append(1, '"').append(text).append(1, '"');
+    return;
+  }
+  bj::serializer serializer;
+  serializer.reset(bj::string_view(text.data(), text.size()));
+  char buffer[256];
+  while (!serializer.done()) {
+    const auto piece = serializer.read(buffer, sizeof buffer);
+    out.append(piece.data(), piece.size());
+  }
+}
+
+}  // namespace
+
+std::string offer_success_json(const domain::OfferAccepted& accepted) {
+  const auto& w = accepted.work_item;
+  std::string out;
+  out.reserve(160 + w.display_name.size() + w.sys_id.size() + w.document_id.size() +
+              w.document_table.size() + w.queue.size() + accepted.message.size());
+  out.append(R"({"result":{"work_item":{"display_name":)");
+  append_json_string(out, w.display_name);
+  out.append(R"(,"sys_id":)");
+  append_json_string(out, w.sys_id);
+  out.append(R"(,"document_id":)");
+  append_json_string(out, w.document_id);
+  out.append(R"(,"document_table":)");
+  append_json_string(out, w.document_table);
+  out.append(R"(,"queue":)");
+  append_json_string(out, w.queue);
+  out.append(R"(},"success":true,"message":)");
+  append_json_string(out, accepted.message);
+  out.append("}}");
+  return out;
+}
+
 bj::value offer_failure(std::string_view message) {
   bj::object o;
   o.emplace("success", false);

@@ -129,6 +129,28 @@ BOOST_AUTO_TEST_CASE(table_fields_and_presence) {
   BOOST_TEST(invalid.failure().message == "Invalid value for field presence.sys_id");
 }
 
+BOOST_AUTO_TEST_CASE(offer_success_written_straight_out_matches_the_tree) {
+  // Whatever the values hold, the JSON written without a tree is the tree's, byte for byte.
+  const std::vector<std::string> values = {
+      "",
+      "Interaction: IMS0000221",
+      "73bbb69db5d2330a10df02522e77a74e",
+      "say \"hi\"",
+      "back\\slash",
+      std::string("nul\0and\x01\x1f", 9),
+      "tab\tnew\nline\r\b\f",
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+      "slash / and \x7f",
+      std::string(600, '"'),
+  };
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto& v = values[i];
+    const auto& next = values[(i + 1) % values.size()];
+    const domain::OfferAccepted accepted{v, {next, v, next, v, next}};
+    BOOST_TEST(message::offer_success_json(accepted) == text(message::offer_success(accepted)));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(encodes_the_platform_envelopes) {
   domain::OfferAccepted accepted{"Manual assignment successfully requested.",
                                  {"Interaction: IMS0000221", "w", "d", "interaction", "q"}};
