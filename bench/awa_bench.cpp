@@ -26,6 +26,7 @@
 #include "bench/request_bytes.hpp"
 #include "bench/response_parser.hpp"
 #include "bench/scenario.hpp"
+#include "bench/send_pacer.hpp"
 #include "bench/send_schedule.hpp"
 
 namespace net = boost::asio;
@@ -60,6 +61,7 @@ struct Options {
   std::string label;
   bool fake_setup = false;
   bool progress_lines = false;
+  bool spin = false;  // open loop: spin between sends rather than sleep
 };
 
 std::string base64(std::string_view in) {
@@ -223,8 +225,18 @@ struct RunContext {
 // One keep-alive connection, walking its documents through the scenario's cycles.
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-  Connection(net::io_context& io, RunContext& run, ThreadStats& stats, unsigned id)
-      : stream_(io), timer_(io), run_(run), stats_(stats), id_(id), random_(id) {
+  // `pacer`: where sends wait for their time on a spinning thread (null: a timer each).
+  // `alive`: held while the connection lives, so that a spinning thread knows when to stop.
+  Connection(net::io_context& io, RunContext& run, ThreadStats& stats, unsigned id,
+             SendPacer* pacer, std::shared_ptr<void> alive)
+      : stream_(io),
+        timer_(io),
+        pacer_(pacer),
+        alive_(std::move(alive)),
+        run_(run),
+        stats_(stats),
+        id_(id),
+        random_(id) {
     for (std::size_t d = id; d < run.fixture.documents.size(); d += run.options.connections) {
       documents_.push_back({d, {}, 0, nullptr, 0});
     }
@@ -277,7 +289,9 @@ private:
     build(doc);
     const auto now = Clock::now();
     due_ = run_.schedule.open_loop() ? run_.schedule.due(id_, sequence_++) : now;
-    if (due_ > now) {
+    if (due_ > now && pacer_ != nullptr) {
+      pacer_->add(due_, [self = shared_from_this()] { self->send(); });
+    } else if (due_ > now) {
       timer_.expires_at(due_);
       timer_.async_wait([self = shared_from_this()](beast::error_code) { self->send(); });
     } else {
@@ -430,6 +444,8 @@ private:
   net::basic_stream_socket<tcp, Executor> stream_;
   tcp::resolver::results_type endpoints_;
   net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor> timer_;
+  SendPacer* pacer_;
+  std::shared_ptr<void> alive_;
   beast::flat_buffer buffer_;
   std::string target_, body_;  // of the request being built
   std::string request_;        // the request's bytes
@@ -489,8 +505,11 @@ int main(int argc, char** argv) {
       "json", po::value(&o.json_file), "also write the figures to this file as JSON")(
       "fake-setup", po::bool_switch(&o.fake_setup),
       "make up ids instead of creating records (for a stub of the endpoints)")(
-      "progress-lines", po::bool_switch(&o.progress_lines),
-      "each second's progress on a line of its own (for a log), not over the last");
+      "spin", po::bool_switch(&o.spin),
+      "open loop: each client thread spins between sends instead of sleeping until the next is "
+      "due (a core each, always): sends leave on time, and the server never has to wake the "
+      "client")("progress-lines", po::bool_switch(&o.progress_lines),
+                "each second's progress on a line of its own (for a log), not over the last");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vm);
@@ -545,11 +564,20 @@ int main(int argc, char** argv) {
   std::vector<ThreadStats> stats(o.threads);
   std::vector<std::unique_ptr<net::io_context>> contexts;
   for (unsigned t = 0; t < o.threads; ++t) contexts.push_back(std::make_unique<net::io_context>(1));
+  const bool spin = o.spin && o.rate > 0;
+  std::vector<SendPacer> pacers(o.threads);
+  std::vector<std::shared_ptr<void>> alive(o.threads);
+  std::vector<std::weak_ptr<void>> any_alive(o.threads);
+  for (unsigned t = 0; t < o.threads; ++t) {
+    alive[t] = std::make_shared<int>(0);
+    any_alive[t] = alive[t];
+  }
   std::vector<std::shared_ptr<Connection>> connections;
   for (unsigned c = 0; c < o.connections; ++c) {
     const unsigned t = c % o.threads;
     tcp::resolver resolver(*contexts[t]);
-    connections.push_back(std::make_shared<Connection>(*contexts[t], run, stats[t], c));
+    connections.push_back(std::make_shared<Connection>(*contexts[t], run, stats[t], c,
+                                                       spin ? &pacers[t] : nullptr, alive[t]));
     connections.back()->connect(resolver.resolve(o.host, o.port));
   }
   for (auto& context : contexts) {
@@ -565,6 +593,7 @@ int main(int argc, char** argv) {
                              std::chrono::duration<double>(o.duration));
   for (auto& connection : connections) connection->begin();
   connections.clear();  // each connection is now held by its pending operations
+  alive.clear();        // and each thread's token by its connections
   std::atomic<bool> running{true};
   // A server that stops answering must not hold the run forever: after this long without a
   // single answer (longer than the gap between two sends), the loops stop, and the figures are
@@ -594,9 +623,20 @@ int main(int argc, char** argv) {
       last = done;
     }
   });
+  // Spinning, a thread polls its loop and releases due sends until its connections are done (or
+  // the loop is stopped); otherwise it sleeps in its loop until there is work.
+  const auto drive = [&](unsigned t) {
+    auto& io = *contexts[t];
+    if (!spin) return static_cast<void>(io.run());
+    const auto guard = net::make_work_guard(io);
+    while (!io.stopped() && !any_alive[t].expired()) {
+      io.poll();
+      pacers[t].release_due(Clock::now());
+    }
+  };
   std::vector<std::thread> workers;
-  for (unsigned t = 1; t < o.threads; ++t) workers.emplace_back([&, t] { contexts[t]->run(); });
-  contexts[0]->run();
+  for (unsigned t = 1; t < o.threads; ++t) workers.emplace_back([&, t] { drive(t); });
+  drive(0);
   for (auto& w : workers) w.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   running = false;

@@ -13,6 +13,7 @@
 #include "bench/request_bytes.hpp"
 #include "bench/response_parser.hpp"
 #include "bench/scenario.hpp"
+#include "bench/send_pacer.hpp"
 #include "bench/send_schedule.hpp"
 
 using namespace awa::bench;
@@ -105,6 +106,50 @@ BOOST_AUTO_TEST_CASE(intended_times_do_not_move_when_the_server_stalls) {
 
 BOOST_AUTO_TEST_CASE(closed_loop_has_no_rate) {
   BOOST_TEST(!SendSchedule(SteadyTime{}, 0.0, 8).open_loop());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(send_pacer)
+
+using std::chrono::microseconds;
+const SendPacer::Time t0{};
+
+BOOST_AUTO_TEST_CASE(releases_only_what_is_due_in_order_of_due_time) {
+  SendPacer pacer;
+  std::vector<int> sent;
+  pacer.add(t0 + microseconds(30), [&] { sent.push_back(30); });
+  pacer.add(t0 + microseconds(10), [&] { sent.push_back(10); });
+  pacer.add(t0 + microseconds(20), [&] { sent.push_back(20); });
+  BOOST_TEST(pacer.release_due(t0 + microseconds(9)) == 0u);
+  BOOST_TEST(pacer.release_due(t0 + microseconds(20)) == 2u);
+  BOOST_TEST(sent == (std::vector<int>{10, 20}));
+  BOOST_TEST(!pacer.empty());
+  BOOST_TEST(pacer.release_due(t0 + microseconds(1000)) == 1u);
+  BOOST_TEST(sent == (std::vector<int>{10, 20, 30}));
+  BOOST_TEST(pacer.empty());
+}
+
+BOOST_AUTO_TEST_CASE(sends_due_together_leave_in_the_order_they_were_added) {
+  SendPacer pacer;
+  std::vector<int> sent;
+  for (int i = 0; i < 100; ++i) pacer.add(t0 + microseconds(5), [&, i] { sent.push_back(i); });
+  BOOST_TEST(pacer.release_due(t0 + microseconds(5)) == 100u);
+  for (int i = 0; i < 100; ++i) BOOST_TEST(sent[i] == i);
+}
+
+BOOST_AUTO_TEST_CASE(a_send_added_while_releasing_leaves_when_due) {
+  // A connection that answers at once adds its next send from inside the release.
+  SendPacer pacer;
+  std::vector<int> sent;
+  pacer.add(t0 + microseconds(1), [&] {
+    sent.push_back(1);
+    pacer.add(t0 + microseconds(2), [&] { sent.push_back(2); });
+    pacer.add(t0 + microseconds(50), [&] { sent.push_back(50); });
+  });
+  BOOST_TEST(pacer.release_due(t0 + microseconds(10)) == 2u);
+  BOOST_TEST(sent == (std::vector<int>{1, 2}));
+  BOOST_TEST(pacer.release_due(t0 + microseconds(50)) == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
