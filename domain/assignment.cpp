@@ -116,7 +116,7 @@ void offer_to(Record& item, const Assignment& a, const Transaction& tx) {
     presence = a.countdown->after_timeout_presence;
   }
   // One rebuild of the record's values for all ten, where a field at a time rebuilt it for each
-  // value whose length changed (a third of an offer's instructions).
+  // value whose length changed (a fifth of an offer's instructions).
   item.values.set_fields({
       {assigned_to, agent},
       {state, a.enable_auto_assign ? work_item_state::accepted : work_item_state::pending_accept},
