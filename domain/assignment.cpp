@@ -106,23 +106,29 @@ std::optional<Failure> check_agent(const Transaction& tx, const Assignment& a,
 
 void offer_to(Record& item, const Assignment& a, const Transaction& tx) {
   using namespace work_item_field;
-  item[assigned_to] = a.agent.str();
-  item[state] = a.enable_auto_assign ? work_item_state::accepted : work_item_state::pending_accept;
-  item[active] = "true";
-  item[allowed_to_decline] = bool_text(a.allowed_to_decline);
-  item[enable_auto_assign] = bool_text(a.enable_auto_assign);
-  item[display_option] = a.display_option;
+  const std::string agent = a.agent.str();
+  const std::string offered = format_offer_time(a.countdown ? a.countdown->offered_on : tx.now());
+  std::string seconds, ends;
+  std::string_view presence;
   if (a.countdown) {
-    item[offered_on] = format_offer_time(a.countdown->offered_on);
-    item[timeout] = std::to_string(a.countdown->timeout_seconds);
-    item[deadline] = format_offer_time(a.countdown->deadline);
-    item[after_timeout_presence] = a.countdown->after_timeout_presence;
-  } else {
-    item[offered_on] = format_offer_time(tx.now());
-    item[timeout].clear();
-    item[deadline].clear();
-    item[after_timeout_presence].clear();
+    seconds = std::to_string(a.countdown->timeout_seconds);
+    ends = format_offer_time(a.countdown->deadline);
+    presence = a.countdown->after_timeout_presence;
   }
+  // One rebuild of the record's values for all ten, where a field at a time rebuilt it for each
+  // value whose length changed (a fifth of an offer's instructions).
+  item.values.set_fields({
+      {assigned_to, agent},
+      {state, a.enable_auto_assign ? work_item_state::accepted : work_item_state::pending_accept},
+      {active, "true"},
+      {allowed_to_decline, bool_text(a.allowed_to_decline)},
+      {enable_auto_assign, bool_text(a.enable_auto_assign)},
+      {display_option, a.display_option},
+      {offered_on, offered},
+      {timeout, seconds},
+      {deadline, ends},
+      {after_timeout_presence, presence},
+  });
 }
 
 Outcome<const Record*> find_active_document(const Transaction& tx, const std::string& table_name,
@@ -150,19 +156,24 @@ Outcome<const Record*> find_queue(const Transaction& tx, const std::string& id) 
 Record new_work_item(SysIdGenerator& ids, const Record& document, const Record& queue) {
   using namespace work_item_field;
   Record item = blank_record(Table::awa_work_item, ids.next());
-  item[document_table] = std::string(spec_of(document.table).name);
-  item[document_id] = document.id.str();
-  item[display_name] = std::string(spec_of(document.table).label) + ": " +
-                       std::string(document[document_field::number]);
-  item[work_item_field::queue] = queue.id.str();
-  item[state] = work_item_state::queued;
-  item[active] = "true";
-  item[allowed_to_decline] = "true";
-  item[enable_auto_assign] = "false";
-  item[display_option] = "card_only";
-  item[rejected] = "false";
-  item[timed_out] = "false";
-  item[offer_count] = "0";
+  const std::string document_id_text = document.id.str();
+  const std::string name = std::string(spec_of(document.table).label) + ": " +
+                           std::string(document[document_field::number]);
+  const std::string queue_id = queue.id.str();
+  item.values.set_fields({
+      {document_table, spec_of(document.table).name},
+      {document_id, document_id_text},
+      {display_name, name},
+      {work_item_field::queue, queue_id},
+      {state, work_item_state::queued},
+      {active, "true"},
+      {allowed_to_decline, "true"},
+      {enable_auto_assign, "false"},
+      {display_option, "card_only"},
+      {rejected, "false"},
+      {timed_out, "false"},
+      {offer_count, "0"},
+  });
   return item;
 }
 
