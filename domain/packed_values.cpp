@@ -5,6 +5,7 @@
 #include <functional>
 #include <ostream>
 #include <stdexcept>
+#include <vector>
 
 #include "domain/value_dictionary.hpp"
 
@@ -231,8 +232,17 @@ void PackedValues::set(std::size_t field, std::string_view value) {
 void PackedValues::set_fields(std::span<const FieldValue> changes) {
   std::string_view in = packed();
   const std::size_t count = in.empty() ? 0 : read_varint(in);
+  // Each field's change (the last given for it), found by index rather than by searching the
+  // changes for every field (an offer changes ten of a work item's fields at once).
+  constexpr std::size_t kOnStack = 64;
+  std::array<const FieldValue*, kOnStack> on_stack{};
+  std::vector<const FieldValue*> on_heap;
+  if (count > kOnStack) on_heap.assign(count, nullptr);
+  const std::span<const FieldValue*> change_of =
+      count > kOnStack ? std::span<const FieldValue*>(on_heap) : std::span(on_stack).first(count);
   for (const auto& change : changes) {
     if (change.field >= count) throw std::out_of_range("no such field");
+    change_of[change.field] = &change;
   }
   // Into a new block: a value may point into this one (another field's).
   std::string out;
@@ -247,10 +257,7 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
     const char* field = in.data();
     const std::uint64_t header = read_varint(in);
     const std::string_view old = value_after(header, in, old_previous);
-    const FieldValue* change = nullptr;
-    for (const auto& c : changes) {
-      if (c.field == i) change = &c;
-    }
+    const FieldValue* change = change_of[i];
     const std::string_view value = change != nullptr ? change->value : old;
     if (change != nullptr || (previous_changed && !is_code(header))) {
       out.append(run, field);

@@ -63,15 +63,27 @@ std::size_t State::size() const {
 }
 
 const Record& State::put(Record record) {
+  return store(std::move(record), nullptr);
+}
+
+std::optional<Record> State::exchange(Record record) {
+  std::optional<Record> replaced;
+  store(std::move(record), &replaced);
+  return replaced;
+}
+
+Record& State::store(Record record, std::optional<Record>* replaced) {
   auto& rows = tables_[index(record.table)];
   Record* stored = rows.find(record.id);
   if (stored != nullptr && record.table == Table::awa_work_item) {
     reindex_work_item(*stored, record);
+    if (replaced) replaced->emplace(std::move(*stored));
     *stored = std::move(record);
     return *stored;
   }
   if (stored != nullptr) {
     unindex(*stored);
+    if (replaced) replaced->emplace(std::move(*stored));
     *stored = std::move(record);
   } else {
     stored = &rows.insert(std::move(record));

@@ -29,6 +29,8 @@ public:
 
   // Inserts or replaces a record, or removes one; keeps every index in step.
   const Record& put(Record record);  // the record as stored
+  // put(), handing back the record it replaced (moved out of the table, not copied), if any.
+  std::optional<Record> exchange(Record record);
   // Whether records of `table` have their sys_id made a shared value (ValueDictionary): the
   // few records work items point at.
   static bool shares_id(Table table) {
@@ -61,6 +63,8 @@ public:
 
 private:
   static std::size_t index(Table t) { return static_cast<std::size_t>(t); }
+  // put() and exchange(): stores `record`, moving the one it replaces to `replaced` if given.
+  Record& store(Record record, std::optional<Record>* replaced);
   void unindex(const Record& record);
   void reindex(const Record& record);
   // A work item updated in place (`stored` about to take `after`'s values): its indexes change

@@ -43,9 +43,9 @@ public:
       all.push_back({kSysUpdatedOn, stamp});
       record.values.set_fields({all.data(), all.size()});
     }
-    RecordChange change{record.table, record.id,
-                        before ? std::optional<Record>(*before) : std::nullopt, std::move(record)};
-    state_.apply(change, true);
+    // One copy, for the log; the state takes the record, and gives back the one it held.
+    RecordChange change{record.table, record.id, std::nullopt, record};
+    change.before = state_.exchange(std::move(record));
     changes_.push_back(std::move(change));
   }
 

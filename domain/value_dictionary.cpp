@@ -4,11 +4,6 @@
 
 namespace awa::domain {
 
-ValueDictionary& ValueDictionary::shared() {
-  static ValueDictionary dictionary;
-  return dictionary;
-}
-
 ValueDictionary::ValueDictionary()
     : filter_(std::make_unique<std::atomic<std::uint64_t>[]>(kFilterBits / 64)),
       texts_(std::make_unique<std::string_view[]>(kCapacity)) {

@@ -27,7 +27,11 @@ public:
   static constexpr std::size_t kMaxLength = 63;  // longer values are never shared enough
 
   // The process's dictionary, holding the fixed vocabulary from the start.
-  static ValueDictionary& shared();
+  // Inline: it is asked for every value a record decodes, and a call costs more than the check.
+  static ValueDictionary& shared() {
+    static ValueDictionary dictionary;
+    return dictionary;
+  }
 
   ValueDictionary();
   // Makes `text` a shared value (no-op if it is, or it is too long, or the dictionary is full).
