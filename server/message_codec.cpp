@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace awa::server::message {
 namespace bj = boost::json;
@@ -283,13 +284,31 @@ bj::value offer_success(const domain::OfferAccepted& accepted, bj::storage_ptr m
 
 namespace {
 
+// Whether any of `text`'s bytes must be escaped in JSON: a control character, '"' or '\\'.
+// Eight bytes at a time (a word's bytes tested at once, the "has a byte less than n" and
+// "has a zero byte" bit tricks), then byte by byte: an offer's answer scans some 200 characters.
+bool needs_json_escape(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  constexpr std::uint64_t kHighs = 0x8080808080808080u;
+  const auto has_zero_byte = [](std::uint64_t v) { return ((v - kOnes) & ~v & kHighs) != 0; };
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    const bool control = ((word - kOnes * 0x20) & ~word & kHighs) != 0;  // a byte below 0x20
+    if (control || has_zero_byte(word ^ (kOnes * '"')) || has_zero_byte(word ^ (kOnes * '\\'))) {
+      return true;
+    }
+  }
+  return std::any_of(text.begin() + i, text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+  });
+}
+
 // `text` as a JSON string, quotes included, escaped as boost::json::serialize escapes it: text
 // that needs no escape (sys_ids, names, the usual) is copied, the rest goes through the library.
 void append_json_string(std::string& out, std::string_view text) {
-  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
-  });
-  if (plain) {
+  if (!needs_json_escape(text)) {
     out.append(1, '"').append(text).append(1, '"');
     return;
   }

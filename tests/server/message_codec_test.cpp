@@ -151,6 +151,22 @@ BOOST_AUTO_TEST_CASE(offer_success_written_straight_out_matches_the_tree) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(offer_success_written_straight_out_escapes_at_every_position) {
+  // The scan for characters to escape goes a word at a time, then byte by byte: each kind of
+  // character, at every place of a string some words long, must still be found.
+  for (const char special : {'"', '\\', '\0', '\x01', '\n', '\x1f'}) {
+    for (std::size_t length = 1; length <= 20; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string value(length, 'a');
+        value[at] = special;
+        const domain::OfferAccepted accepted{value, {"n", "w", "d", "interaction", "q"}};
+        BOOST_TEST(message::offer_success_json(accepted) == text(message::offer_success(accepted)),
+                   "character " << int(special) << " at " << at << " of " << length);
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(encodes_the_platform_envelopes) {
   domain::OfferAccepted accepted{"Manual assignment successfully requested.",
                                  {"Interaction: IMS0000221", "w", "d", "interaction", "q"}};
