@@ -1,7 +1,8 @@
 // awa-bench: load for awa-server (or anything that answers its API). It sets up its own agents,
 // queue and documents through the Table API, then drives a scenario over N keep-alive
 // connections, closed loop or open loop at a fixed rate, for a duration or a count, and reports
-// throughput, errors by status and latency percentiles (and the server's RSS when given its pid).
+// throughput, errors by status and latency percentiles (and, given the server's pids, its RSS and
+// CPU time, beside the client's own).
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,6 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
+
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,8 +24,10 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "bench/latency_histogram.hpp"
+#include "bench/process_usage.hpp"
 #include "bench/request_bytes.hpp"
 #include "bench/response_parser.hpp"
 #include "bench/scenario.hpp"
@@ -56,7 +61,7 @@ struct Options {
   unsigned documents = 5000;
   double storm_window = 8;  // seconds; timeout-storm
   unsigned threads = 1;
-  int server_pid = 0;
+  std::vector<int> server_pids;  // the server's processes on this machine (nginx: master, workers)
   std::string json_file;
   std::string label;
   bool fake_setup = false;
@@ -465,13 +470,12 @@ private:
   bool connected_ = false;
 };
 
-std::uint64_t rss_kib(int pid, const char* field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::stoull(line.substr(std::strlen(field)));
-  }
-  return 0;
+// This process's CPU time, all threads, in seconds.
+double own_cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace
@@ -499,8 +503,9 @@ int main(int argc, char** argv) {
       "storm-window", po::value(&o.storm_window)->default_value(o.storm_window),
       "timeout-storm: seconds of offers whose countdowns run out in one second")(
       "threads", po::value(&o.threads)->default_value(o.threads), "client threads")(
-      "server-pid", po::value(&o.server_pid)->default_value(0),
-      "report this process's RSS (the server, on this machine)")(
+      "server-pid", po::value(&o.server_pids)->multitoken(),
+      "the server's process ids, on this machine (several: their sum, as nginx's master and "
+      "workers): report its RSS and the CPU time it used during the run")(
       "label", po::value(&o.label)->default_value(""), "name of the run in the report")(
       "json", po::value(&o.json_file), "also write the figures to this file as JSON")(
       "fake-setup", po::bool_switch(&o.fake_setup),
@@ -586,6 +591,9 @@ int main(int argc, char** argv) {
     context->run_for(std::chrono::seconds(10));
     context->restart();
   }
+  // CPU over the run only: not the setup's, nor the server's before it.
+  const double client_cpu_start = own_cpu_seconds();
+  const auto server_start = read_processes_usage(o.server_pids);
   const auto start = Clock::now();
   run.start = start;
   run.schedule = SendSchedule(start, o.rate, o.connections);
@@ -639,6 +647,11 @@ int main(int argc, char** argv) {
   drive(0);
   for (auto& w : workers) w.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const double client_cpu = own_cpu_seconds() - client_cpu_start;
+  const auto server_end = read_processes_usage(o.server_pids);
+  // Both readings, or the server (or one of its processes) went away: no server figures.
+  const bool server_measured = !o.server_pids.empty() && server_start && server_end;
+  const double server_cpu = server_measured ? server_end->cpu_seconds - server_start->cpu_seconds : 0;
   running = false;
   progress.join();
   std::fprintf(stderr, "\n");
@@ -695,11 +708,19 @@ int main(int argc, char** argv) {
     std::printf(" ms (%llu requests sent while countdowns ran out)\n",
                 static_cast<unsigned long long>(storms.count()));
   }
-  std::uint64_t rss = 0, peak = 0;
-  if (o.server_pid > 0) {
-    rss = rss_kib(o.server_pid, "VmRSS:");
-    peak = rss_kib(o.server_pid, "VmHWM:");
-    std::printf("  server RSS   %.1f MiB (peak %.1f MiB)\n", rss / 1024.0, peak / 1024.0);
+  // CPU per answer: what each side spent for the same work, whatever the throughput.
+  const auto per_request_us = [&](double cpu) {
+    return requests > 0 ? cpu * 1e6 / static_cast<double>(requests) : 0.0;
+  };
+  std::printf("  CPU          client %.2f s (%.1f us a request)", client_cpu,
+              per_request_us(client_cpu));
+  if (server_measured) {
+    std::printf(", server %.2f s (%.1f us a request)", server_cpu, per_request_us(server_cpu));
+  }
+  std::printf("\n");
+  if (server_measured) {
+    std::printf("  server RSS   %.1f MiB (peak %.1f MiB)\n", server_end->rss_kib / 1024.0,
+                server_end->peak_rss_kib / 1024.0);
   }
 
   // awa-server's own figures: how punctually countdowns fired. Other servers have none.
@@ -759,9 +780,13 @@ int main(int argc, char** argv) {
       report["during_storms"] = std::move(during);
     }
     if (!server_stats.is_null()) report["server_stats"] = server_stats;
-    if (o.server_pid > 0) {
-      report["server_rss_kib"] = rss;
-      report["server_peak_rss_kib"] = peak;
+    report["client_cpu_seconds"] = client_cpu;
+    report["client_cpu_us_per_request"] = per_request_us(client_cpu);
+    if (server_measured) {
+      report["server_cpu_seconds"] = server_cpu;
+      report["server_cpu_us_per_request"] = per_request_us(server_cpu);
+      report["server_rss_kib"] = server_end->rss_kib;
+      report["server_peak_rss_kib"] = server_end->peak_rss_kib;
     }
     std::ofstream(o.json_file) << bj::serialize(report) << "\n";
   }

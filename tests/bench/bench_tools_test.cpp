@@ -5,11 +5,14 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <random>
 #include <vector>
 
 #include "bench/latency_histogram.hpp"
+#include "bench/process_usage.hpp"
 #include "bench/request_bytes.hpp"
 #include "bench/response_parser.hpp"
 #include "bench/scenario.hpp"
@@ -285,6 +288,41 @@ BOOST_AUTO_TEST_CASE(answers_give_status_keep_alive_and_body_in_any_pieces) {
   BOOST_TEST(old.status() == 404u);
   BOOST_TEST(!old.keep_alive());
   BOOST_TEST(old_body.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(process_usage)
+
+BOOST_AUTO_TEST_CASE(cpu_is_user_plus_system_time_after_the_command) {
+  // Fields 14 and 15 (utime 250, stime 75); the command holds spaces and a parenthesis.
+  const std::string stat =
+      "4242 (awa (x) server) S 1 4242 4242 0 -1 4194560 1200 0 0 0 250 75 0 0 20 0 3 0 100 "
+      "1000000 500 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0\n";
+  BOOST_TEST(cpu_ticks_of_stat(stat).value() == 325u);
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_stat_is_no_figure) {
+  BOOST_TEST(!cpu_ticks_of_stat("4242 awa-server S 1").has_value());             // no command
+  BOOST_TEST(!cpu_ticks_of_stat("4242 (awa) S 1 4242 4242 0 -1").has_value());   // too short
+  BOOST_TEST(!cpu_ticks_of_stat("4242 (awa) S 1 2 3 4 5 6 7 8 9 10 1x 3").has_value());  // text
+}
+
+BOOST_AUTO_TEST_CASE(reads_a_live_process_and_not_a_gone_one) {
+  const auto self = read_process_usage(::getpid());
+  BOOST_REQUIRE(self.has_value());
+  BOOST_TEST(self->rss_kib > 0u);
+  BOOST_TEST(self->peak_rss_kib >= self->rss_kib);
+  BOOST_TEST(self->cpu_seconds >= 0.0);
+  // Above any pid_max Linux allows (2^22): no such process.
+  constexpr int kNoSuchPid = 1 << 30;
+  BOOST_TEST(!read_process_usage(kNoSuchPid).has_value());
+  const int pids[] = {::getpid(), kNoSuchPid};
+  BOOST_TEST(!read_processes_usage(pids).has_value());
+  const int twice[] = {::getpid(), ::getpid()};
+  const auto both = read_processes_usage(twice);
+  BOOST_REQUIRE(both.has_value());
+  BOOST_TEST(both->peak_rss_kib >= 2 * self->peak_rss_kib);  // the peak only grows
 }
 
 BOOST_AUTO_TEST_SUITE_END()
