@@ -512,8 +512,8 @@ int main(int argc, char** argv) {
       "make up ids instead of creating records (for a stub of the endpoints)")(
       "spin", po::bool_switch(&o.spin),
       "open loop: each client thread spins between sends instead of sleeping until the next is "
-      "due (a core each, always): sends leave on time, and the server never has to wake the "
-      "client")("progress-lines", po::bool_switch(&o.progress_lines),
+      "due, yielding its core to any other thread that wants it: sends leave on time (a "
+      "sleeping client is late by its own wake-up, which the latency counts as the server's)")("progress-lines", po::bool_switch(&o.progress_lines),
                 "each second's progress on a line of its own (for a log), not over the last");
   po::variables_map vm;
   try {
@@ -638,8 +638,12 @@ int main(int argc, char** argv) {
     if (!spin) return static_cast<void>(io.run());
     const auto guard = net::make_work_guard(io);
     while (!io.stopped() && !any_alive[t].expired()) {
-      io.poll();
-      pacers[t].release_due(Clock::now());
+      const std::size_t handled = io.poll();
+      // A turn with nothing to do yields: a thread waiting for this core (the server's, on the
+      // same machine) runs first. At 31,000/s against awa-server the open-loop p99 was 1.0-1.3
+      // ms with it, 47-53 ms without (the spinning took the server's core), and 1.9-3.3 ms with
+      // the sleeping client.
+      if (pacers[t].release_due(Clock::now()) + handled == 0) std::this_thread::yield();
     }
   };
   std::vector<std::thread> workers;
