@@ -56,8 +56,11 @@ bool is_code(std::uint64_t header) {
 
 // A header's value: a code's text, the previous value, or the text of the bytes that follow it
 // in `in`.
-std::string_view value_after(std::uint64_t header, std::string_view& in,
-                             std::string_view previous) {
+// Inlined: set_fields and at_each call it for every field they pass (22 for a work item), and
+// a call was most of its cost.
+[[gnu::always_inline]] inline std::string_view value_after(std::uint64_t header,
+                                                          std::string_view& in,
+                                                          std::string_view previous) {
   if (header == kSameAsPrevious) return previous;
   if (header & 1)
     return ValueDictionary::shared().text(static_cast<std::uint32_t>((header >> 1) - 1));
@@ -244,9 +247,10 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
     if (change.field >= count) throw std::out_of_range("no such field");
     change_of[change.field] = &change;
   }
-  // Into a new block: a value may point into this one (another field's).
-  std::string out;
-  out.reserve(packed().size() + 64);
+  // Into a new block: a value may point into this one (another field's). Built in a buffer the
+  // thread keeps (a record is small), not one allocated and freed for every change.
+  thread_local std::string out;
+  out.clear();
   put_varint(out, count);
   // A field that keeps its value, after a field that kept its own, is encoded as before: such
   // fields' bytes are copied as they are, a run at a time, not decoded and encoded again.
