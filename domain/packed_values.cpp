@@ -12,7 +12,13 @@
 namespace awa::domain {
 namespace {
 
-void put_varint(std::string& out, std::uint64_t v) {
+// Inlined, with a branch for the one-byte case: serialize() writes one for every value of every
+// record a change writes to the log.
+[[gnu::always_inline]] inline void put_varint(std::string& out, std::uint64_t v) {
+  if (v < 0x80) {
+    out.push_back(static_cast<char>(v));
+    return;
+  }
   while (v >= 0x80) {
     out.push_back(static_cast<char>((v & 0x7f) | 0x80));
     v >>= 7;
