@@ -254,7 +254,9 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
     change_of[change.field] = &change;
   }
   // Into a new block: a value may point into this one (another field's). Built in a buffer the
-  // thread keeps (a record is small), not one allocated and freed for every change.
+  // thread keeps, not one allocated and freed for every change; a big one (a record written
+  // through the Table API may hold a megabyte) is let go after use.
+  constexpr std::size_t kKeptCapacity = 16 * 1024;
   thread_local std::string out;
   out.clear();
   put_varint(out, count);
@@ -284,6 +286,7 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
   }
   out.append(run, in.data());
   assign(out);
+  if (out.capacity() > kKeptCapacity) std::string().swap(out);
 }
 
 void PackedValues::resize(std::size_t count) {
