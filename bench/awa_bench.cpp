@@ -10,7 +10,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
-
 #include <sys/resource.h>
 
 #include <atomic>
@@ -513,8 +512,9 @@ int main(int argc, char** argv) {
       "spin", po::bool_switch(&o.spin),
       "open loop: each client thread spins between sends instead of sleeping until the next is "
       "due, yielding its core to any other thread that wants it: sends leave on time (a "
-      "sleeping client is late by its own wake-up, which the latency counts as the server's)")("progress-lines", po::bool_switch(&o.progress_lines),
-                "each second's progress on a line of its own (for a log), not over the last");
+      "sleeping client is late by its own wake-up, which the latency counts as the server's)")(
+      "progress-lines", po::bool_switch(&o.progress_lines),
+      "each second's progress on a line of its own (for a log), not over the last");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vm);
@@ -655,7 +655,8 @@ int main(int argc, char** argv) {
   const auto server_end = read_processes_usage(o.server_pids);
   // Both readings, or the server (or one of its processes) went away: no server figures.
   const bool server_measured = !o.server_pids.empty() && server_start && server_end;
-  const double server_cpu = server_measured ? server_end->cpu_seconds - server_start->cpu_seconds : 0;
+  const double server_cpu =
+      server_measured ? server_end->cpu_seconds - server_start->cpu_seconds : 0;
   running = false;
   progress.join();
   std::fprintf(stderr, "\n");

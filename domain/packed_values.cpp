@@ -65,8 +65,8 @@ bool is_code(std::uint64_t header) {
 // Inlined: set_fields and at_each call it for every field they pass (22 for a work item), and
 // a call was most of its cost.
 [[gnu::always_inline]] inline std::string_view value_after(std::uint64_t header,
-                                                          std::string_view& in,
-                                                          std::string_view previous) {
+                                                           std::string_view& in,
+                                                           std::string_view previous) {
   if (header == kSameAsPrevious) return previous;
   if (header & 1)
     return ValueDictionary::shared().text(static_cast<std::uint32_t>((header >> 1) - 1));

@@ -4,7 +4,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/test/unit_test.hpp>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -303,8 +302,8 @@ BOOST_AUTO_TEST_CASE(cpu_is_user_plus_system_time_after_the_command) {
 }
 
 BOOST_AUTO_TEST_CASE(a_malformed_stat_is_no_figure) {
-  BOOST_TEST(!cpu_ticks_of_stat("4242 awa-server S 1").has_value());             // no command
-  BOOST_TEST(!cpu_ticks_of_stat("4242 (awa) S 1 4242 4242 0 -1").has_value());   // too short
+  BOOST_TEST(!cpu_ticks_of_stat("4242 awa-server S 1").has_value());            // no command
+  BOOST_TEST(!cpu_ticks_of_stat("4242 (awa) S 1 4242 4242 0 -1").has_value());  // too short
   BOOST_TEST(!cpu_ticks_of_stat("4242 (awa) S 1 2 3 4 5 6 7 8 9 10 1x 3").has_value());  // text
 }
 
