@@ -8,15 +8,16 @@
 // profiling the load path on its own); `expire` restarts on a kept one, then lets every countdown
 // run out at once and reports what expiring them costs (rounds of 256, as the server does).
 #include <malloc.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <string>
 
+#include "bench/process_usage.hpp"
 #include "domain/instance.hpp"
 #include "domain/presence_states.hpp"
 #include "persistence/rocksdb_log.hpp"
@@ -27,13 +28,11 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double rss_mib(const char* what = "VmRSS:") {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(what, 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
+// This process's resident memory now (or its peak), in MiB.
+double rss_mib(bool peak = false) {
+  const auto usage = bench::read_process_usage(::getpid());
+  if (!usage) return 0;
+  return static_cast<double>(peak ? usage->peak_rss_kib : usage->rss_kib) / 1024.0;
 }
 
 // Waits until every change up to `ticket` is durable (written on this thread); false if the
@@ -47,7 +46,7 @@ bool durable(domain::Instance& instance, domain::CommitQueue::Ticket ticket) {
 // Offers made before waiting for them to be durable, as a server's open connections bound how
 // many answers wait at once. Unbounded, the offers ran ahead of the writer thread, and the
 // backlog's freed change sets left the heap fragmented: RSS after loading varied from 470 to
-// 630 MiB between identical runs, and its peak exceeded it.
+// 670 MiB between identical runs, and its peak exceeded it.
 constexpr std::size_t kInFlight = 256;
 
 double seconds_since(Clock::time_point start) {
@@ -101,7 +100,7 @@ int main(int argc, char** argv) {
         "item, indexes, timer)\n",
         baseline, loaded, (loaded - baseline) * 1024 * 1024 / n);
     std::printf("  pending timers: %zu; peak RSS while loading %.1f MiB\n",
-                instance.pending_timeouts(), rss_mib("VmHWM:"));
+                instance.pending_timeouts(), rss_mib(/*peak=*/true));
     instance.stop();
   }
   // Restart: what serving again costs.
