@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
