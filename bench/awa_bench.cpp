@@ -210,6 +210,8 @@ struct Totals {
 struct ThreadStats {
   LatencyHistogram latency;
   LatencyHistogram during_storms;  // requests sent in a second when countdowns run out
+  // Open loop: how late the client sent each request (its own delay, which the latency counts).
+  LatencyHistogram send_lateness;
   std::map<unsigned, std::uint64_t> statuses;
   std::uint64_t connection_errors = 0;
   std::uint64_t reconnects = 0;  // after the server closed a keep-alive connection
@@ -375,7 +377,10 @@ private:
   }
 
   void send() {
-    sent_at_ = run_.schedule.open_loop() ? due_ : Clock::now();
+    const auto now = Clock::now();
+    const bool open_loop = run_.schedule.open_loop();
+    sent_at_ = open_loop ? due_ : now;
+    if (open_loop) stats_.send_lateness.record(SendSchedule::lateness_us(due_, now));
     net::async_write(stream_, net::buffer(request_),
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        if (ec) return self->fail();
@@ -669,6 +674,7 @@ int main(int argc, char** argv) {
   for (const auto& s : stats) {
     all.latency.merge(s.latency);
     all.during_storms.merge(s.during_storms);
+    all.send_lateness.merge(s.send_lateness);
     for (const auto& [status, n] : s.statuses) all.statuses[status] += n;
     all.connection_errors += s.connection_errors;
   }
@@ -707,6 +713,12 @@ int main(int argc, char** argv) {
   std::printf("\n");
   print_percentiles("latency ms  ", all.latency);
   std::printf("\n");
+  if (all.send_lateness.count() > 0) {
+    // The client's own delay in sending, which the latency above includes: a busy client shows
+    // here, not as a slower server.
+    print_percentiles("sent late ms", all.send_lateness);
+    std::printf("\n");
+  }
   const auto& storms = all.during_storms;
   if (storms.count() > 0) {
     print_percentiles("during storms", storms);
@@ -779,6 +791,8 @@ int main(int argc, char** argv) {
         {"throughput", throughput},
         {"latency_ms", percentiles_json(all.latency)},
     };
+    if (all.send_lateness.count() > 0)
+      report["send_lateness_ms"] = percentiles_json(all.send_lateness);
     if (storms.count() > 0) {
       auto during = percentiles_json(storms);
       during.emplace("requests", storms.count());

@@ -27,6 +27,14 @@ public:
                         std::chrono::duration<double>(slot / rate_));
   }
 
+  // How late, in whole microseconds, a request due at `due` left at `sent`: the client's own
+  // delay, which the latency from the intended time includes. 0 when on time (or early).
+  static std::uint64_t lateness_us(SteadyTime due, SteadyTime sent) {
+    if (sent <= due) return 0;
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(sent - due).count());
+  }
+
 private:
   SteadyTime start_;
   double rate_;

@@ -110,6 +110,15 @@ BOOST_AUTO_TEST_CASE(closed_loop_has_no_rate) {
   BOOST_TEST(!SendSchedule(SteadyTime{}, 0.0, 8).open_loop());
 }
 
+BOOST_AUTO_TEST_CASE(lateness_is_how_long_after_its_time_a_request_left) {
+  const SteadyTime due = SteadyTime{} + 10s;
+  BOOST_TEST(SendSchedule::lateness_us(due, due) == 0u);
+  BOOST_TEST(SendSchedule::lateness_us(due, due - 3ms) == 0u);  // early is not late
+  BOOST_TEST(SendSchedule::lateness_us(due, due + 250us) == 250u);
+  BOOST_TEST(SendSchedule::lateness_us(due, due + 2s + 7us) == 2000007u);
+  BOOST_TEST(SendSchedule::lateness_us(due, due + 999ns) == 0u);  // whole microseconds
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(send_pacer)
