@@ -6,15 +6,6 @@
 namespace awa::domain {
 namespace {
 
-std::optional<int> digits(std::string_view text, std::size_t at, std::size_t count) {
-  int value = 0;
-  for (std::size_t i = at; i < at + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
 struct Civil {
   int year, month, day, hour, minute, second, millisecond;
 };
@@ -68,29 +59,42 @@ std::string format(TimePoint t, char separator, bool millis) {
   return out;
 }
 
+// "yyyy-MM-dd<separator>HH:mm:ss", then ".SSS" when `millis`, exactly, with a real date. Every
+// change to a work item parses its deadline, and every record written parses its stamps (to
+// store them as numbers): the separators, then the digits without a branch each.
+std::optional<TimePoint> parse(std::string_view text, char separator, bool millis) {
+  if (text.size() != (millis ? 23u : 19u)) return std::nullopt;
+  const char* p = text.data();
+  if (p[4] != '-' || p[7] != '-' || p[10] != separator || p[13] != ':' || p[16] != ':' ||
+      (millis && p[19] != '.')) {
+    return std::nullopt;
+  }
+  bool bad = false;  // a character that is not a digit where a digit belongs
+  const auto digit = [&](std::size_t i) {
+    const unsigned value = static_cast<unsigned>(static_cast<unsigned char>(p[i])) - '0';
+    bad |= value > 9;
+    return static_cast<int>(value);
+  };
+  const auto two = [&](std::size_t i) { return digit(i) * 10 + digit(i + 1); };
+  const int year = two(0) * 100 + two(2), month = two(5), day = two(8), hour = two(11),
+            minute = two(14), second = two(17), milli = millis ? two(20) * 10 + digit(22) : 0;
+  if (bad || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{year},
+                                        std::chrono::month{static_cast<unsigned>(month)},
+                                        std::chrono::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok()) return std::nullopt;
+  return TimePoint{std::chrono::sys_days{ymd}} + std::chrono::hours{hour} +
+         std::chrono::minutes{minute} + std::chrono::seconds{second} + Milliseconds{milli};
+}
+
 }  // namespace
 
 std::optional<TimePoint> parse_offer_time(std::string_view text) {
-  // 2024-04-03T23:09:31.000
-  if (text.size() != 23 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':' || text[19] != '.') {
-    return std::nullopt;
-  }
-  const auto year = digits(text, 0, 4);
-  const auto month = digits(text, 5, 2);
-  const auto day = digits(text, 8, 2);
-  const auto hour = digits(text, 11, 2);
-  const auto minute = digits(text, 14, 2);
-  const auto second = digits(text, 17, 2);
-  const auto milli = digits(text, 20, 3);
-  if (!year || !month || !day || !hour || !minute || !second || !milli) return std::nullopt;
-  if (*hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{*year},
-                                        std::chrono::month{static_cast<unsigned>(*month)},
-                                        std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!ymd.ok()) return std::nullopt;
-  return TimePoint{std::chrono::sys_days{ymd}} + std::chrono::hours{*hour} +
-         std::chrono::minutes{*minute} + std::chrono::seconds{*second} + Milliseconds{*milli};
+  return parse(text, 'T', true);  // 2024-04-03T23:09:31.000
+}
+
+std::optional<TimePoint> parse_table_time(std::string_view text) {
+  return parse(text, ' ', false);  // 2024-04-03 23:09:31
 }
 
 std::string format_offer_time(TimePoint t) {

@@ -14,6 +14,8 @@ namespace awa::domain {
 std::optional<TimePoint> parse_offer_time(std::string_view text);
 std::string format_offer_time(TimePoint t);
 
+// Strict: exactly yyyy-MM-dd HH:mm:ss with a real calendar date.
+std::optional<TimePoint> parse_table_time(std::string_view text);
 std::string format_table_time(TimePoint t);
 
 }  // namespace awa::domain

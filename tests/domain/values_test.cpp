@@ -57,6 +57,32 @@ BOOST_AUTO_TEST_CASE(offer_times_parse_strictly) {
   BOOST_TEST(!parse_offer_time("+024-04-03T23:09:31.042"));
 }
 
+BOOST_AUTO_TEST_CASE(table_times_parse_strictly) {
+  const auto t = parse_table_time("2024-04-03 23:09:31");
+  BOOST_REQUIRE(t);
+  BOOST_TEST((*t == *parse_offer_time("2024-04-03T23:09:31.000")));
+  BOOST_TEST(format_table_time(*t) == "2024-04-03 23:09:31");
+  BOOST_TEST(parse_table_time("2024-02-29 00:00:00").has_value());  // leap year
+  BOOST_TEST(!parse_table_time("2100-02-29 00:00:00"));             // not one
+  BOOST_TEST(!parse_table_time("2024-04-31 00:00:00"));
+  BOOST_TEST(!parse_table_time("2024-13-01 00:00:00"));
+  BOOST_TEST(!parse_table_time("2024-00-01 00:00:00"));
+  BOOST_TEST(!parse_table_time("2024-04-03 24:00:00"));
+  BOOST_TEST(!parse_table_time("2024-04-03 23:09:60"));
+  BOOST_TEST(!parse_table_time("2024-04-03T23:09:31"));
+  BOOST_TEST(!parse_table_time("2024-04-03 23:09:31.000"));
+  BOOST_TEST(!parse_table_time("2024-04-03 23:09:3"));
+  // A character just below '0' or just above '9' in each digit's place.
+  const std::string good = "2024-04-03 23:09:31";
+  for (const std::size_t at : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    for (const char c : {'/', ':', ' ', 'a'}) {
+      std::string bad = good;
+      bad[at] = c;
+      BOOST_TEST(!parse_table_time(bad), bad);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(booleans_in_every_form) {
   for (const char* yes : {"true", "TRUE", "True", "yes", "YES", "1"})
     BOOST_TEST((parse_bool(yes) == true));
