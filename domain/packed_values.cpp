@@ -159,18 +159,23 @@ std::optional<PackedValues> PackedValues::unpack(std::string_view serialized) {
   return values;
 }
 
-std::string PackedValues::serialize() const {
+void PackedValues::values(std::vector<std::string_view>& out) const {
   std::string_view in = packed();
-  std::string out;
-  out.reserve(in.size() + 64);
   const std::size_t count = in.empty() ? 0 : read_varint(in);
-  put_varint(out, count);
+  out.resize(count);
   std::string_view previous;
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::string_view value = value_after(read_varint(in), in, previous);
+  for (auto& value : out) value = previous = value_after(read_varint(in), in, previous);
+}
+
+std::string PackedValues::serialize() const {
+  thread_local std::vector<std::string_view> all;
+  values(all);
+  std::string out;
+  out.reserve(packed().size() + 64);
+  put_varint(out, all.size());
+  for (const auto value : all) {
     put_varint(out, value.size());
     out.append(value);
-    previous = value;
   }
   return out;
 }

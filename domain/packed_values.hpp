@@ -6,8 +6,9 @@
 // record instead of one std::string (32 bytes plus a heap block for anything over 15
 // characters) per field, and shared values (booleans, states, the sys_ids of queues and agents)
 // take a byte or two each.
-// serialize() gives the form RocksDB stores (every value as text, with its length as header), so
-// codes never leave the process; unpack() reads it back.
+// serialize() gives every value as text, with its length as header, so codes never leave the
+// process; unpack() reads it back. (The persistence codec stores records from values(), in a
+// compact form of its own, and reads them back through unpack().)
 #pragma once
 
 #include <array>
@@ -20,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace awa::domain {
 
@@ -43,6 +45,10 @@ public:
     std::memcpy(&size, data_.get(), sizeof size);
     return {data_.get() + sizeof size, size};
   }
+
+  // Every value in order, as text, into `out` (valid while these values are unchanged): how
+  // serialize() and the persistence codec read a record whole.
+  void values(std::vector<std::string_view>& out) const;
 
   std::size_t size() const;
   std::string_view at(std::size_t field) const;

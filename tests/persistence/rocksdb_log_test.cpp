@@ -8,7 +8,6 @@
 #include <map>
 
 #include "domain/instance.hpp"
-#include "persistence/record_codec.hpp"
 #include "tests/support/memory_log.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -32,44 +31,6 @@ std::map<std::pair<Table, domain::SysId>, domain::PackedValues> load_all(
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(record_codec)
-
-BOOST_AUTO_TEST_CASE(round_trips_every_byte) {
-  Record r = queue_record(std::string("bytes \0\x01\xff and more", 19));
-  r.values[domain::queue_field::external_id] = std::string(300, 'x');  // a two-byte varint
-  const auto decoded =
-      persistence::decode(persistence::encode_key(r.table, r.id), persistence::encode_value(r));
-  BOOST_REQUIRE(decoded);
-  BOOST_TEST(decoded->id == r.id);
-  BOOST_TEST(decoded->values == r.values);
-}
-
-BOOST_AUTO_TEST_CASE(rejects_what_it_did_not_write) {
-  const Record r = queue_record("q");
-  const std::string key = persistence::encode_key(r.table, r.id);
-  std::string value = persistence::encode_value(r);
-  BOOST_TEST(!persistence::decode(key, value.substr(0, value.size() - 1)));
-  BOOST_TEST(!persistence::decode(key, value + "x"));
-  BOOST_TEST(!persistence::decode(key, ""));
-  BOOST_TEST(!persistence::decode(key.substr(0, 16), value));
-  std::string bad_table = key;
-  bad_table[0] = 99;
-  BOOST_TEST(!persistence::decode(bad_table, value));
-}
-
-BOOST_AUTO_TEST_CASE(a_record_with_fewer_fields_reads_with_defaults) {
-  // As written by a version that knew only the first three queue fields.
-  Record old = queue_record("old");
-  old.values.resize(3);
-  const auto decoded = persistence::decode(persistence::encode_key(old.table, old.id),
-                                           persistence::encode_value(old));
-  BOOST_REQUIRE(decoded);
-  BOOST_TEST(decoded->values.size() == domain::spec_of(Table::awa_queue).fields.size());
-  BOOST_TEST(decoded->values[domain::queue_field::active] == "true");
-}
-
-BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(rocksdb_log)
 
