@@ -34,14 +34,6 @@ constexpr std::array<std::string_view, 12> kWords{
     "true",        "false", "pending_accept", "accepted",    "queued", "cancelled",
     "interaction", "task",  "open",           "transferred", "ended",  "blind"};
 
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
 // The encoder writes through a pointer into a buffer sized for the worst case.
 [[gnu::always_inline]] inline char* put_varint(char* out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -52,6 +44,11 @@ void put_varint(std::string& out, std::uint64_t v) {
   return out;
 }
 constexpr std::size_t kMaxVarint = 10;
+
+void append_varint(std::string& out, std::uint64_t v) {
+  char bytes[kMaxVarint];
+  out.append(bytes, put_varint(bytes, v));
+}
 
 std::optional<std::uint64_t> get_varint(std::string_view& in) {
   std::uint64_t v = 0;
@@ -151,7 +148,7 @@ std::optional<std::size_t> append_compact_value(std::string_view& in, std::strin
   if (!header) return std::nullopt;
   const std::uint64_t n = *header >> kKindBits;
   const auto append = [&text](std::string_view value) {
-    put_varint(text, value.size());
+    append_varint(text, value.size());
     text.append(value);
     return value.size();
   };
@@ -204,7 +201,7 @@ bool compact_to_text(std::string_view in, std::string& text) {
   text.clear();
   const auto count = get_varint(in);
   if (!count || *count > in.size()) return false;  // each value takes a byte at least
-  put_varint(text, *count);
+  append_varint(text, *count);
   std::optional<std::size_t> previous_size;  // the previous value ends `text`
   for (std::uint64_t i = 0; i < *count; ++i) {
     const std::string_view previous =
