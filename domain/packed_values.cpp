@@ -8,34 +8,10 @@
 #include <vector>
 
 #include "domain/value_dictionary.hpp"
+#include "domain/varint.hpp"
 
 namespace awa::domain {
 namespace {
-
-// Inlined, with a branch for the one-byte case: serialize() writes one for every value of every
-// record a change writes to the log.
-[[gnu::always_inline]] inline void put_varint(std::string& out, std::uint64_t v) {
-  if (v < 0x80) {
-    out.push_back(static_cast<char>(v));
-    return;
-  }
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-std::optional<std::uint64_t> get_varint(std::string_view& in) {
-  std::uint64_t v = 0;
-  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    v |= std::uint64_t{byte & 0x7fu} << shift;
-    if ((byte & 0x80) == 0) return v;
-  }
-  return std::nullopt;
-}
 
 // Reads a varint known to be well formed (the buffer was checked when it was built).
 std::uint64_t read_varint(std::string_view& in) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/time_format.hpp"
+#include "domain/varint.hpp"
 
 namespace awa::persistence {
 namespace {
@@ -34,32 +35,9 @@ constexpr std::array<std::string_view, 12> kWords{
     "true",        "false", "pending_accept", "accepted",    "queued", "cancelled",
     "interaction", "task",  "open",           "transferred", "ended",  "blind"};
 
-// The encoder writes through a pointer into a buffer sized for the worst case.
-[[gnu::always_inline]] inline char* put_varint(char* out, std::uint64_t v) {
-  while (v >= 0x80) {
-    *out++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *out++ = static_cast<char>(v);
-  return out;
-}
-constexpr std::size_t kMaxVarint = 10;
-
-void append_varint(std::string& out, std::uint64_t v) {
-  char bytes[kMaxVarint];
-  out.append(bytes, put_varint(bytes, v));
-}
-
-std::optional<std::uint64_t> get_varint(std::string_view& in) {
-  std::uint64_t v = 0;
-  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    v |= std::uint64_t{byte & 0x7fu} << shift;
-    if ((byte & 0x80) == 0) return v;
-  }
-  return std::nullopt;
-}
+using domain::get_varint;
+using domain::kMaxVarint;
+using domain::put_varint;
 
 char* put_header(char* out, Kind kind, std::uint64_t n) {
   return put_varint(out, n << kKindBits | kind);
@@ -148,7 +126,7 @@ std::optional<std::size_t> append_compact_value(std::string_view& in, std::strin
   if (!header) return std::nullopt;
   const std::uint64_t n = *header >> kKindBits;
   const auto append = [&text](std::string_view value) {
-    append_varint(text, value.size());
+    put_varint(text, value.size());
     text.append(value);
     return value.size();
   };
@@ -201,7 +179,7 @@ bool compact_to_text(std::string_view in, std::string& text) {
   text.clear();
   const auto count = get_varint(in);
   if (!count || *count > in.size()) return false;  // each value takes a byte at least
-  append_varint(text, *count);
+  put_varint(text, *count);
   std::optional<std::size_t> previous_size;  // the previous value ends `text`
   for (std::uint64_t i = 0; i < *count; ++i) {
     const std::string_view previous =

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/time_format.hpp"
+#include "tests/support/sample_records.hpp"
 
 using namespace awa;
 using domain::Record;
@@ -16,11 +17,7 @@ using domain::Table;
 
 namespace {
 
-Record queue_record(const std::string& name) {
-  Record r = domain::blank_record(Table::awa_queue, domain::SysIdGenerator{}.next());
-  r.values[domain::queue_field::name] = name;
-  return r;
-}
+using testing::queue_record;
 
 // A pending work item as an offer leaves it.
 Record work_item() {

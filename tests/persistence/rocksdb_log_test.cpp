@@ -9,6 +9,7 @@
 
 #include "domain/instance.hpp"
 #include "tests/support/memory_log.hpp"
+#include "tests/support/sample_records.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace awa;
@@ -17,11 +18,7 @@ using domain::Table;
 
 namespace {
 
-Record queue_record(const std::string& name) {
-  Record r = domain::blank_record(Table::awa_queue, domain::SysIdGenerator{}.next());
-  r.values[domain::queue_field::name] = name;
-  return r;
-}
+using testing::queue_record;
 
 std::map<std::pair<Table, domain::SysId>, domain::PackedValues> load_all(
     persistence::RocksdbLog& log) {
