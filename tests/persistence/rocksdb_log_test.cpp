@@ -2,12 +2,14 @@
 #include "persistence/rocksdb_log.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <rocksdb/db.h>
 
 #include <fstream>
 #include <future>
 #include <map>
 
 #include "domain/instance.hpp"
+#include "persistence/record_codec.hpp"
 #include "tests/support/memory_log.hpp"
 #include "tests/support/sample_records.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -50,6 +52,35 @@ BOOST_AUTO_TEST_CASE(writes_survive_reopening) {
   const auto all = load_all(reopened);
   BOOST_REQUIRE(all.size() == 1u);
   BOOST_TEST(all.at({Table::awa_queue, a.id})[domain::queue_field::name] == "a2");
+}
+
+BOOST_AUTO_TEST_CASE(a_database_written_as_text_reads_and_takes_compact_records_beside) {
+  // As an earlier version left it: every value in the text form (format 1).
+  testing::TempDir dir;
+  const Record old = queue_record("written as text");
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    BOOST_REQUIRE(rocksdb::DB::Open(options, dir.path().string(), &raw).ok());
+    const std::unique_ptr<rocksdb::DB> db(raw);
+    BOOST_REQUIRE(
+        db->Put({}, persistence::encode_key(old.table, old.id), "\x01" + old.values.serialize())
+            .ok());
+    BOOST_REQUIRE(db->Close().ok());
+  }
+  const Record added = queue_record("written compact");
+  {
+    persistence::RocksdbLog log({dir.path()});
+    const domain::ChangeSet set{{Table::awa_queue, added.id, std::nullopt, added}};
+    const domain::ChangeSet* sets[] = {&set};
+    BOOST_REQUIRE(!log.write(sets, true));
+  }
+  persistence::RocksdbLog reopened({dir.path()});
+  const auto all = load_all(reopened);
+  BOOST_REQUIRE(all.size() == 2u);
+  BOOST_TEST(all.at({Table::awa_queue, old.id}) == old.values);
+  BOOST_TEST(all.at({Table::awa_queue, added.id}) == added.values);
 }
 
 BOOST_AUTO_TEST_CASE(an_unclosed_database_recovers_from_its_write_ahead_log) {
