@@ -144,7 +144,7 @@ void PackedValues::values(std::vector<std::string_view>& out) const {
 }
 
 std::string PackedValues::serialize() const {
-  thread_local std::vector<std::string_view> all;
+  std::vector<std::string_view> all;
   values(all);
   std::string out;
   out.reserve(packed().size() + 64);

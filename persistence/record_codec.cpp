@@ -234,6 +234,7 @@ std::optional<domain::Record> decode(std::string_view key, std::string_view valu
   } else if (format == kCompactFormat) {
     thread_local std::string text;  // reused: a restart decodes millions of records
     if (compact_to_text(value, text)) values = domain::PackedValues::unpack(text);
+    if (text.capacity() > 16 * 1024) std::string().swap(text);  // after a large record, let go
   }
   if (!values) return std::nullopt;
   domain::Record record{table, domain::SysId::from_bytes(bytes), std::move(*values)};
