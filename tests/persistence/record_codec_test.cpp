@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "domain/time_format.hpp"
 #include "tests/support/sample_records.hpp"
 
 using namespace awa;
