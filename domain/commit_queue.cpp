@@ -5,8 +5,14 @@
 namespace awa::domain {
 
 CommitQueue::CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo,
-                         std::chrono::milliseconds sweep)
-    : log_(log), sync_(sync), sweep_(sweep), state_mutex_(state_mutex), undo_(std::move(undo)) {
+                         std::chrono::milliseconds sweep, std::chrono::milliseconds rest_after)
+    : log_(log),
+      sync_(sync),
+      sweep_(sweep),
+      rest_after_sweeps_(static_cast<std::uint64_t>(
+          rest_after / std::max(sweep, std::chrono::milliseconds(1)))),
+      state_mutex_(state_mutex),
+      undo_(std::move(undo)) {
   writer_ = std::thread([this] { run(); });
 }
 
@@ -19,7 +25,12 @@ CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
   const Ticket ticket = next_++;
   visible_ = ticket;
   queue_.push_back({ticket, std::move(changes), {}});
-  if (sync_) wake_.notify_one();  // unsynced, whoever waits for it writes it
+  // Unsynced, whoever waits for it writes it; a resting writer is woken to sweep it up in case
+  // nobody does (under load it never rests, so requests pay for no wake-up).
+  if (sync_ || writer_resting_) {
+    writer_resting_ = false;
+    wake_.notify_one();
+  }
   return ticket;
 }
 
@@ -105,6 +116,8 @@ std::error_code CommitQueue::storage_error() const {
 void CommitQueue::run() {
   constexpr auto kWriteBackRetry = std::chrono::seconds(1);
   std::unique_lock lock(mutex_);
+  Ticket seen_next = next_;       // unsynced: to tell whether anything was queued since
+  std::uint64_t quiet_sweeps = 0;  // and for how many sweeps nothing was
   for (;;) {
     // Synced, anything queued is the writer's. Unsynced, callers write what they wait for: the
     // writer only when asked, and at each sweep.
@@ -114,7 +127,20 @@ void CommitQueue::run() {
     // compensation_ is only read while nobody writes.
     const bool write_back_due = !writing_ && !compensation_.empty();
     if (!sync_) {
-      wake_.wait_for(lock, write_back_due ? kWriteBackRetry : sweep_, ready);
+      quiet_sweeps = next_ == seen_next ? quiet_sweeps + 1 : 0;
+      seen_next = next_;
+      if (quiet_sweeps > rest_after_sweeps_ && queue_.empty() && !write_back_due) {
+        writer_resting_ = true;
+        ++stats_.writer_rests;
+        wake_.wait(lock, [&] { return ready() || !writer_resting_; });
+        writer_resting_ = false;
+        quiet_sweeps = 0;
+        // Woken by a change queued: sweeping again, it writes it at the next sweep unless its
+        // caller does first, as when it never rested.
+        if (!ready()) continue;
+      } else {
+        wake_.wait_for(lock, write_back_due ? kWriteBackRetry : sweep_, ready);
+      }
     } else if (write_back_due) {
       wake_.wait_for(lock, kWriteBackRetry, ready);
     } else {

@@ -12,7 +12,9 @@
 // never block on it. An unsynced write costs less than waking a thread, so the caller that waits
 // for it leads: it writes everything queued (other callers' changes too) on its own thread, and
 // callers that arrive meanwhile leave theirs to the leader. The writer thread then only runs
-// actions, write-backs, and, every few milliseconds, changes nobody waits for.
+// actions, write-backs, and, every few milliseconds, changes nobody waits for. Once nothing has
+// been queued for a while, it stops sweeping and sleeps until a change is queued: an idle server
+// wakes no thread.
 #pragma once
 
 #include <chrono>
@@ -41,10 +43,13 @@ public:
   // Unsynced, callers write what they wait for; changes nobody waits for (and any a leader left
   // behind) are swept up by the writer thread this often.
   static constexpr std::chrono::milliseconds kSweep{10};
+  // Unsynced: after this long with nothing queued, the writer stops sweeping until a change is.
+  static constexpr std::chrono::milliseconds kRestAfter{1000};
 
   // `sync`: every write is synced (and made by the writer thread); otherwise callers lead.
   CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo,
-              std::chrono::milliseconds sweep = kSweep);
+              std::chrono::milliseconds sweep = kSweep,
+              std::chrono::milliseconds rest_after = kRestAfter);
   ~CommitQueue();
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
@@ -78,6 +83,7 @@ public:
   struct Stats {
     std::uint64_t writes = 0;       // calls to the durable log
     std::uint64_t change_sets = 0;  // requests' change sets they carried
+    std::uint64_t writer_rests = 0;  // unsynced: times the writer stopped sweeping, idle
   };
   Stats stats() const;
   // Why the last write failed, until one succeeds (the disk is back): empty when healthy.
@@ -110,6 +116,7 @@ private:
   DurableLog& log_;
   const bool sync_;
   const std::chrono::milliseconds sweep_;
+  const std::uint64_t rest_after_sweeps_;  // quiet sweeps before the writer rests
   std::mutex& state_mutex_;
   Undo undo_;
 
@@ -123,6 +130,7 @@ private:
   std::error_code storage_error_;
   bool writing_ = false;        // someone is between taking a step from the queue and resolving it
   bool writer_wanted_ = false;  // unsynced: the writer thread was asked to write
+  bool writer_resting_ = false;  // unsynced: the writer sleeps until a change is queued
   // Only whoever writes (writing_): the records of failed writes, as memory has them again.
   ChangeSet compensation_;
   std::vector<Pending> group_;          // the batch being written

@@ -259,6 +259,41 @@ BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {
   BOOST_TEST(log.size() == 1u);
 }
 
+// Unsynced, a writer with nothing queued for a while stops sweeping (an idle server wakes no
+// thread); whatever is queued next still gets written.
+BOOST_AUTO_TEST_CASE(a_resting_writer_is_woken_by_what_is_queued_next) {
+  testing::MemoryLog log;
+  std::mutex state_mutex;
+  CommitQueue queue(
+      log, false, state_mutex, [](std::span<const ChangeSet>) {}, std::chrono::milliseconds(1),
+      /*rest_after=*/std::chrono::milliseconds(2));
+  const auto wait_for_rests = [&](std::uint64_t n) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (queue.stats().writer_rests < n && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::yield();
+    }
+    return queue.stats().writer_rests >= n;
+  };
+  BOOST_REQUIRE(wait_for_rests(1));
+  {
+    std::lock_guard lock(state_mutex);
+    queue.enqueue(create(1));  // nobody waits for it: only the writer writes it
+  }
+  BOOST_TEST(log.wait_for_writes(1));
+  // Resting again, it also wakes for a caller that leaves the write to it.
+  BOOST_REQUIRE(wait_for_rests(2));
+  CommitQueue::Ticket ticket;
+  {
+    std::lock_guard lock(state_mutex);
+    ticket = queue.enqueue(create(2));
+  }
+  std::promise<std::error_code> done;
+  queue.when_durable(
+      ticket, [&](std::error_code e) { done.set_value(e); }, CommitQueue::Lead::writer_thread);
+  BOOST_TEST(!done.get_future().get());
+  BOOST_TEST(log.size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(unsynced_the_caller_that_waits_writes_on_its_own_thread) {
   ThreadRecordingLog log;
   std::mutex state_mutex;
