@@ -75,15 +75,29 @@ int main(int argc, char** argv) {
     baseline = rss_mib();
     const auto start = Clock::now();
     domain::CommitQueue::Ticket last = 0;
+    // The longest single request: a container of the state that grows all at once (a hash
+    // table's rehash, a vector's move) stalls every request while it does.
+    Clock::duration longest{};
+    std::size_t over_1ms = 0;
+    const auto timed = [&](auto&& request) {
+      const auto began = Clock::now();
+      auto answer = request();
+      const auto took = Clock::now() - began;
+      longest = std::max(longest, took);
+      over_1ms += took > std::chrono::milliseconds(1);
+      return answer;
+    };
     for (std::size_t i = 0; i < n; ++i) {
-      auto created = instance.create(admin, "interaction", {{"short_description", "scale"}});
+      auto created = timed([&] {
+        return instance.create(admin, "interaction", {{"short_description", "scale"}});
+      });
       domain::OfferRequest offer;
       offer.document_table = "interaction";
       offer.document_id = created.outcome->id.str();
       offer.queue_id = "92f8942787851210be070d48dabb35fb";
       offer.assignment.emplace().agent_sys_id = agent;
       offer.assignment->timeout = "86400";  // pending all day: a timer each
-      last = instance.offer(admin, offer).ticket;
+      last = timed([&] { return instance.offer(admin, offer); }).ticket;
       if (i % kInFlight == kInFlight - 1 && !durable(instance, last)) return 1;
       if (i % 100000 == 99999) std::fprintf(stderr, "\r%zu work items", i + 1);
     }
@@ -101,6 +115,8 @@ int main(int argc, char** argv) {
         baseline, loaded, (loaded - baseline) * 1024 * 1024 / n);
     std::printf("  pending timers: %zu; peak RSS while loading %.1f MiB\n",
                 instance.pending_timeouts(), rss_mib(/*peak=*/true));
+    std::printf("  longest single create or offer %.2f ms; %zu of %zu took over 1 ms\n",
+                std::chrono::duration<double, std::milli>(longest).count(), over_1ms, 2 * n);
     instance.stop();
   }
   // Restart: what serving again costs.

@@ -108,13 +108,13 @@ void Instance::put_loaded(std::vector<Record>& records) {
 }
 
 void Instance::sync_timer(const SysId& work_item, const Record* item) {
-  if (const auto it = timer_of_.find(work_item); it != timer_of_.end()) {
-    timeouts_.cancel(it->second, work_item);
-    timer_of_.erase(it);
+  if (const auto* timer = timer_of_.find(work_item)) {
+    timeouts_.cancel(timer->second, work_item);
+    timer_of_.erase(work_item);
   }
   const auto deadline = item ? pending_deadline(*item) : std::nullopt;
   if (!deadline) return;
-  timer_of_.emplace(work_item, timeouts_.arm(*deadline, work_item));
+  timer_of_.try_emplace(work_item, timeouts_.arm(*deadline, work_item));
   if (listener_ != nullptr) listener_->timeout_armed(*deadline);
 }
 

@@ -1,7 +1,7 @@
 // One table's records, hashed by sys_id: a lookup is one probe, where an ordered map walked some
 // twenty levels of nodes. Each record has its own allocation, so a Record* stays valid while
-// others are added (a rehash moves the 8-byte slots, not the records); the set keys on the
-// record's own id, so the id is not stored twice. Iteration is in no particular order.
+// others are added (growing moves the 8-byte slots, a few at a time, not the records); the set
+// keys on the record's own id, so the id is not stored twice. Iteration is in no particular order.
 #pragma once
 
 #include <boost/unordered/unordered_flat_set.hpp>
@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "domain/huge_page_allocator.hpp"
+#include "domain/incremental_hash.hpp"
 #include "domain/record.hpp"
 
 namespace awa::domain {
@@ -27,8 +28,8 @@ class RecordTable {
       return id(a) == id(b);
     }
   };
-  using Set = boost::unordered_flat_set<std::unique_ptr<Record>, ById, ById,
-                                        HugePageAllocator<std::unique_ptr<Record>>>;
+  using Set = IncrementalHash<boost::unordered_flat_set<std::unique_ptr<Record>, ById, ById,
+                                                        HugePageAllocator<std::unique_ptr<Record>>>>;
 
 public:
   class const_iterator {
@@ -62,22 +63,19 @@ public:
   bool empty() const { return records_.empty(); }
 
   const Record* find(const SysId& id) const {
-    const auto it = records_.find(id);
-    return it == records_.end() ? nullptr : it->get();
+    const auto* found = records_.find(id);
+    return found ? found->get() : nullptr;
   }
   Record* find(const SysId& id) {
-    const auto it = records_.find(id);
-    return it == records_.end() ? nullptr : it->get();
+    const auto* found = records_.find(id);
+    return found ? found->get() : nullptr;
   }
   void reserve(std::size_t count) { records_.reserve(count); }
   // Adds a record whose id is not in the table yet.
   Record& insert(Record record) {
     return **records_.insert(std::make_unique<Record>(std::move(record))).first;
   }
-  void erase(const SysId& id) {
-    const auto it = records_.find(id);
-    if (it != records_.end()) records_.erase(it);
-  }
+  void erase(const SysId& id) { records_.erase(id); }
 
 private:
   Set records_;

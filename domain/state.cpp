@@ -118,23 +118,23 @@ const Record* State::find_unique(Table table, std::size_t field, std::string_vie
 }
 
 const Record* State::active_work_item(const SysId& document) const {
-  const auto it = active_work_item_.find(document);
-  return it == active_work_item_.end() ? nullptr : it->second;
+  const auto* entry = active_work_item_.find(document);
+  return entry ? entry->second : nullptr;
 }
 
 const Record* State::open_consult(const SysId& document) const {
-  const auto it = open_consult_.find(document);
-  return it == open_consult_.end() ? nullptr : it->second;
+  const auto* entry = open_consult_.find(document);
+  return entry ? entry->second : nullptr;
 }
 
 std::uint64_t State::credential_version(const SysId& user) const {
-  const auto it = credential_versions_.find(user);
-  return it == credential_versions_.end() ? 0 : it->second;
+  const auto* entry = credential_versions_.find(user);
+  return entry ? entry->second : 0;
 }
 
 std::uint32_t State::workload(const SysId& agent) const {
-  const auto it = workload_.find(agent);
-  return it == workload_.end() ? 0 : it->second;
+  const auto* entry = workload_.find(agent);
+  return entry ? entry->second : 0;
 }
 
 std::string State::next_document_number(Table table) const {
@@ -177,8 +177,8 @@ void State::unindex_document(const WorkItemKeys& keys, const SysId& item) {
   if (!keys.is_active) return;
   if (const auto document = SysId::parse(keys.document)) {
     auto& index = keys.index(active_work_item_, open_consult_);
-    const auto it = index.find(*document);
-    if (it != index.end() && it->second->id == item) index.erase(it);
+    const auto* entry = index.find(*document);
+    if (entry && entry->second->id == item) index.erase(*document);
   }
 }
 

@@ -43,13 +43,13 @@ BOOST_AUTO_TEST_CASE(a_map_growing_past_the_threshold_keeps_every_entry) {
   std::vector<SysId> keys;
   for (std::uint32_t i = 0; i < kCount; ++i) {
     keys.push_back(ids.next());
-    map.emplace(keys.back(), i);
+    map.try_emplace(keys.back(), i);
   }
   BOOST_TEST(map.size() == kCount);
   bool all_found = true;
   for (std::uint32_t i = 0; i < kCount; ++i) {
-    const auto it = map.find(keys[i]);
-    all_found = all_found && it != map.end() && it->second == i;
+    const auto* entry = map.find(keys[i]);
+    all_found = all_found && entry && entry->second == i;
   }
   BOOST_TEST(all_found);
 }
