@@ -1,7 +1,7 @@
 // A hash table that grows a few entries at a time, as Redis' dictionaries and Go's maps do, over
 // Boost's flat map or set. A flat table grows all at once: when it fills, every entry moves to an
 // array twice the size while the insert that filled it waits, and with it every request behind
-// the state lock. With a million work items that one insert took 189 ms.
+// the state lock: at 860,000 work items, the offer that filled the tables waited 185-189 ms.
 //
 // Here, when the table in use fills, it becomes the draining table and an empty one of twice the
 // capacity takes new entries; each insert or erase then moves kStep entries across, so the
@@ -73,6 +73,7 @@ public:
       if (const auto it = draining_.find(key); it != draining_.end()) {
         if (it == cursor_) ++cursor_;
         draining_.erase(it);
+        if (draining_.empty()) draining_ = Table();  // give its memory back
         erased = 1;
       }
     }
@@ -164,7 +165,7 @@ private:
   void make_room() {
     step();
     if (current_.size() < current_.max_load()) return;
-    drain_all();  // not reached with kStep >= 2: a drain ends before the new table fills
+    drain_all();  // nothing left with kStep >= 2: a drain ends before the new table fills
     draining_ = std::move(current_);
     current_ = Table();
     current_.reserve(std::max<std::size_t>(2 * draining_.max_load(), 64));
