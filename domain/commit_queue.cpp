@@ -9,8 +9,8 @@ CommitQueue::CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Un
     : log_(log),
       sync_(sync),
       sweep_(sweep),
-      rest_after_sweeps_(static_cast<std::uint64_t>(
-          rest_after / std::max(sweep, std::chrono::milliseconds(1)))),
+      rest_after_sweeps_(
+          static_cast<std::uint64_t>(rest_after / std::max(sweep, std::chrono::milliseconds(1)))),
       state_mutex_(state_mutex),
       undo_(std::move(undo)) {
   writer_ = std::thread([this] { run(); });
@@ -116,7 +116,7 @@ std::error_code CommitQueue::storage_error() const {
 void CommitQueue::run() {
   constexpr auto kWriteBackRetry = std::chrono::seconds(1);
   std::unique_lock lock(mutex_);
-  Ticket seen_next = next_;       // unsynced: to tell whether anything was queued since
+  Ticket seen_next = next_;        // unsynced: to tell whether anything was queued since
   std::uint64_t quiet_sweeps = 0;  // and for how many sweeps nothing was
   for (;;) {
     // Synced, anything queued is the writer's. Unsynced, callers write what they wait for: the

@@ -81,8 +81,8 @@ public:
   void stop();
 
   struct Stats {
-    std::uint64_t writes = 0;       // calls to the durable log
-    std::uint64_t change_sets = 0;  // requests' change sets they carried
+    std::uint64_t writes = 0;        // calls to the durable log
+    std::uint64_t change_sets = 0;   // requests' change sets they carried
     std::uint64_t writer_rests = 0;  // unsynced: times the writer stopped sweeping, idle
   };
   Stats stats() const;
@@ -128,8 +128,8 @@ private:
   Ticket resolved_ = 0;  // every ticket up to here is durable or failed
   std::vector<FailedRange> failed_;
   std::error_code storage_error_;
-  bool writing_ = false;        // someone is between taking a step from the queue and resolving it
-  bool writer_wanted_ = false;  // unsynced: the writer thread was asked to write
+  bool writing_ = false;         // someone is between taking a step from the queue and resolving it
+  bool writer_wanted_ = false;   // unsynced: the writer thread was asked to write
   bool writer_resting_ = false;  // unsynced: the writer sleeps until a change is queued
   // Only whoever writes (writing_): the records of failed writes, as memory has them again.
   ChangeSet compensation_;

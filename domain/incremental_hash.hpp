@@ -51,16 +51,13 @@ public:
   }
 
   // Maps: the value of `key`, default-constructed if absent.
-  template <class M = Table>
-    requires kIsMap
-  typename M::mapped_type& operator[](const key_type& key) {
+  auto& operator[](const key_type& key) requires kIsMap {
     if (value_type* found = find(key)) return found->second;
     make_room();
     return current_.try_emplace(key).first->second;
   }
-  template <class M = Table, class... Args>
-    requires kIsMap
-  std::pair<value_type*, bool> try_emplace(const key_type& key, Args&&... args) {
+  template <class... Args>
+  std::pair<value_type*, bool> try_emplace(const key_type& key, Args&&... args) requires kIsMap {
     if (value_type* found = find(key)) return {found, false};
     make_room();
     return {element(current_.try_emplace(key, std::forward<Args>(args)...).first), true};

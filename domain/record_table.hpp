@@ -28,8 +28,9 @@ class RecordTable {
       return id(a) == id(b);
     }
   };
-  using Set = IncrementalHash<boost::unordered_flat_set<std::unique_ptr<Record>, ById, ById,
-                                                        HugePageAllocator<std::unique_ptr<Record>>>>;
+  using Set =
+      IncrementalHash<boost::unordered_flat_set<std::unique_ptr<Record>, ById, ById,
+                                                HugePageAllocator<std::unique_ptr<Record>>>>;
 
 public:
   class const_iterator {
