@@ -5,9 +5,11 @@
 // the same array takes 4 faults. Smaller arrays come from the ordinary heap.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <optional>
 
 namespace awa::domain {
 
@@ -17,6 +19,23 @@ inline constexpr std::size_t kSize = std::size_t{2} << 20;
 // to be backed by them; where the system has huge pages off, it is backed by ordinary pages.
 void* map(std::size_t bytes);
 void unmap(void* address, std::size_t bytes) noexcept;
+
+// While one is alive, the mappings its thread makes are faulted in before map() returns
+// (MADV_POPULATE_WRITE, Linux 5.14; elsewhere they fault on first touch as usual), one huge page
+// at a time with `pause` between pages: for arrays built ahead of need on a helper thread. On a
+// virtual machine the host backs a fresh page while the virtual CPU that touched it waits, some
+// milliseconds for a huge page, so faulting a whole array in at once took a CPU from the request
+// threads for tens of milliseconds; a page at a time leaves it to them in between.
+class PopulateOnThisThread {
+public:
+  explicit PopulateOnThisThread(std::chrono::milliseconds pause);
+  ~PopulateOnThisThread();
+  PopulateOnThisThread(const PopulateOnThisThread&) = delete;
+  PopulateOnThisThread& operator=(const PopulateOnThisThread&) = delete;
+
+private:
+  std::optional<std::chrono::milliseconds> was_;
+};
 }  // namespace huge_pages
 
 template <class T>

@@ -56,18 +56,22 @@ bool fill_until_draining(Map& map, std::uint64_t& key) {
   return map.draining();
 }
 
-}  // namespace
+struct WorkloadSeen {
+  std::size_t drains = 0;
+  std::size_t checks_while_draining = 0;
+  std::size_t drains_into_prepared = 0;  // growths that took a successor built ahead
+};
 
-BOOST_AUTO_TEST_SUITE(incremental_hash)
-
-BOOST_AUTO_TEST_CASE(answers_as_one_table_through_growths_and_drains) {
-  Map map;
+// Random inserts (each way in), erases and lookups on `map`, checked against a standard map,
+// in full now and then and often while a table drains.
+WorkloadSeen check_random_workload(Map& map) {
+  WorkloadSeen seen;
   std::unordered_map<std::uint64_t, std::uint64_t> expected;
   std::mt19937_64 random(7);
   std::vector<std::uint64_t> keys;
-  std::size_t drains_seen = 0, checks_while_draining = 0;
   bool was_draining = false;
   for (int i = 0; i < 60'000; ++i) {
+    const bool prepared_before = map.successor_prepared();
     const auto choice = random() % 10;
     if (choice < 6 || keys.empty()) {  // insert, through each way in
       const std::uint64_t key = random() % 200'000;
@@ -90,17 +94,79 @@ BOOST_AUTO_TEST_CASE(answers_as_one_table_through_growths_and_drains) {
       const std::uint64_t key = random() % 200'000;
       BOOST_REQUIRE(map.count(key) == expected.count(key));
     }
-    if (map.draining() && !was_draining) ++drains_seen;
+    if (map.draining() && !was_draining) {
+      ++seen.drains;
+      seen.drains_into_prepared += prepared_before && !map.successor_prepared();
+    }
     was_draining = map.draining();
     // A full comparison now and then, often while a table drains.
     if (i % 997 == 0 || (map.draining() && i % 31 == 0)) {
-      checks_while_draining += map.draining();
+      seen.checks_while_draining += map.draining();
       BOOST_REQUIRE(same(map, expected));
     }
   }
   BOOST_TEST(same(map, expected));
-  BOOST_TEST(drains_seen >= 5u);  // the table grew through several drains
-  BOOST_TEST(checks_while_draining > 0u);
+  return seen;
+}
+
+// Inserts keys from `key` on until, past 10,000 entries, a successor starts being built ahead
+// (bounded); false if none did.
+bool fill_until_prepared(Map& map, std::uint64_t& key) {
+  for (int i = 0; i < 1'000'000; ++i) {
+    const bool was_prepared = map.successor_prepared();
+    map[key] = key;
+    ++key;
+    if (key > 10'000 && !was_prepared && map.successor_prepared()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(incremental_hash)
+
+BOOST_AUTO_TEST_CASE(answers_as_one_table_through_growths_and_drains) {
+  Map map;
+  const auto seen = check_random_workload(map);
+  BOOST_TEST(seen.drains >= 5u);  // the table grew through several drains
+  BOOST_TEST(seen.checks_while_draining > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(answers_as_one_table_with_successors_built_ahead) {
+  Map map(0);  // every successor built ahead, however small
+  const auto seen = check_random_workload(map);
+  BOOST_TEST(seen.drains >= 5u);
+  BOOST_TEST(seen.checks_while_draining > 0u);
+  BOOST_TEST(seen.drains_into_prepared == seen.drains);
+}
+
+BOOST_AUTO_TEST_CASE(a_successor_is_built_from_three_quarters_full_and_taken_when_full) {
+  Map map(0);
+  std::uint64_t key = 0;
+  BOOST_REQUIRE(fill_until_prepared(map, key));
+  BOOST_TEST(!map.draining());
+  const std::uint64_t prepared_at = key;
+  BOOST_REQUIRE(fill_until_draining(map, key));
+  // Prepared at three quarters of the table's most load: one more entry in three filled it.
+  BOOST_TEST(key - 1 >= prepared_at + prepared_at / 3 - 2);
+  BOOST_TEST(key - 1 <= prepared_at + prepared_at / 3 + 2);
+  BOOST_TEST(!map.successor_prepared());  // the growth took it
+  for (std::uint64_t k = 0; k < key; ++k) BOOST_REQUIRE(map.count(k) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_table_that_shrinks_to_half_gives_its_successor_back) {
+  Map map(0);
+  std::uint64_t key = 0;
+  BOOST_REQUIRE(fill_until_prepared(map, key));
+  map.wait_for_successor();  // only a built successor is given back
+  const std::uint64_t prepared_at = key;
+  std::uint64_t erased = 0;
+  // Down to a bit over half of the most load (three quarters of it were there): still kept.
+  while (erased < prepared_at / 3 - 16) map.erase(erased++);
+  BOOST_TEST(map.successor_prepared());
+  while (erased < prepared_at / 3 + 16) map.erase(erased++);
+  BOOST_TEST(!map.successor_prepared());
+  BOOST_TEST(map.size() == prepared_at - erased);
 }
 
 BOOST_AUTO_TEST_CASE(an_insert_moves_at_most_a_step_of_entries) {
