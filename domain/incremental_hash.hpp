@@ -23,7 +23,6 @@
 #include <cstddef>
 #include <future>
 #include <iterator>
-#include <system_error>
 #include <type_traits>
 #include <utility>
 
@@ -40,10 +39,6 @@ public:
   // Entries moved per insert or erase while a table drains. A drain of n entries ends within
   // n / kStep changes, before the new table (twice the old one's capacity) can fill.
   static constexpr std::size_t kStep = 16;
-  // Between the huge pages of a successor faulted in ahead (see PopulateOnThisThread). A
-  // successor of 24 pages (some 48 MiB, the work-item index at a million items) is ready in a
-  // quarter of a second, where the inserts that fill a table from three quarters take seconds.
-  static constexpr std::chrono::milliseconds kPopulatePause{5};
 
   template <class K>
   value_type* find(const K& key) {
@@ -221,14 +216,8 @@ private:
     return table;
   }
   void prepare_successor() {
-    try {
-      next_ = std::async(std::launch::async, [capacity = successor_capacity()] {
-        huge_pages::PopulateOnThisThread populate(kPopulatePause);
-        return empty_table(capacity);
-      });
-    } catch (const std::system_error&) {
-      // No thread to be had: the successor is built when it is needed, as without this.
-    }
+    next_ = huge_pages::build_ahead(
+        [capacity = successor_capacity()] { return empty_table(capacity); });
   }
 
   void step() {
