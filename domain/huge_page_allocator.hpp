@@ -40,14 +40,11 @@ private:
 };
 
 // Between the pages of an array built ahead: one of 24 pages (48 MiB, the work-item index at a
-// million items) is ready in about a quarter of a second, where the inserts that bring a
-// structure from three quarters of its capacity to full take seconds.
+// million items) is ready in about a quarter of a second, where the inserts that fill the last
+// eighth of such a table take most of a second at the fastest creation measured (132,000 work
+// items a second, through the domain alone).
 inline constexpr std::chrono::milliseconds kBuildAheadPause{5};
 
-// Runs `build` (which returns an array, or a structure holding one, sized for later) on a helper
-// thread whose mappings are populated a page at a time: for the successor of an array that is
-// three quarters full, ready by the time it fills. An empty future when no thread can be had:
-// the caller then builds it when needed, as it would without this.
 template <class Build>
 auto build_ahead(Build build) -> std::future<decltype(build())> {
   try {

@@ -13,9 +13,9 @@
 // most of its pages in at once, under the state lock: in quarter timeout storms, the second in
 // which the work-item tables grew past 53,760 entries had its slowest answer at 15-27 ms against
 // 3-10 ms in the seconds around it. So a table big enough to be mapped in huge pages has its
-// successor built on a helper thread once it is three quarters full, its pages faulted in there
+// successor built on a helper thread once it is seven eighths full, its pages faulted in there
 // a page at a time; when the table fills, the successor is ready (that second's slowest answer:
-// 3-4 ms).
+// 3-4 ms). Until then the table holds both, as it would anyway while it drains.
 #pragma once
 
 #include <algorithm>
@@ -189,7 +189,7 @@ private:
   void make_room() {
     step();
     if (current_.size() < current_.max_load()) {
-      if (!next_.valid() && current_.size() >= current_.max_load() / 4 * 3 &&
+      if (!next_.valid() && current_.size() >= current_.max_load() / 8 * 7 &&
           successor_bytes() >= prepare_from_bytes_) {
         prepare_successor();
       }

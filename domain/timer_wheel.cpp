@@ -29,7 +29,6 @@ TimerWheel::Handle TimerWheel::arm(TimePoint deadline, const SysId& key) {
   } else {
     if (nodes_.size() >= kFree) throw std::length_error("TimerWheel: too many timers");
     index = static_cast<std::uint32_t>(nodes_.size());
-    make_room_for_node();
     nodes_.push_back(Node{0, {}, kFree, kNone});
   }
   Node& node = nodes_[index];
@@ -117,24 +116,6 @@ std::optional<TimePoint> TimerWheel::next_wakeup() const {
 std::size_t TimerWheel::bytes_per_timer() const {
   if (armed_ == 0) return 0;
   return (nodes_.capacity() * sizeof(Node) + occupied_.size() * sizeof(std::uint64_t)) / armed_;
-}
-
-void TimerWheel::make_room_for_node() {
-  if (nodes_.size() < nodes_.capacity()) {
-    if (!next_nodes_.valid() && nodes_.size() >= nodes_.capacity() / 4 * 3 &&
-        2 * nodes_.capacity() * sizeof(Node) >= huge_pages::kSize) {
-      next_nodes_ = huge_pages::build_ahead([capacity = 2 * nodes_.capacity()] {
-        Nodes nodes;
-        nodes.reserve(capacity);
-        return nodes;
-      });
-    }
-    return;
-  }
-  if (!next_nodes_.valid()) return;  // push_back grows the array as usual
-  Nodes successor = next_nodes_.get();
-  successor.assign(nodes_.begin(), nodes_.end());
-  nodes_.swap(successor);
 }
 
 void TimerWheel::link(std::uint32_t index, std::uint32_t slot) {

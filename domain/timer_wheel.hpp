@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <future>
 #include <optional>
 #include <vector>
 
@@ -44,8 +43,6 @@ public:
   std::optional<TimePoint> next_wakeup() const;
 
   std::size_t size() const { return armed_; }
-  // Whether the nodes' next array is built, or being built, ahead of need; for tests.
-  bool nodes_successor_prepared() const { return next_nodes_.valid(); }
   // Bytes held per armed timer at the current capacity, for the benchmark.
   std::size_t bytes_per_timer() const;
 
@@ -66,17 +63,10 @@ private:
   void link(std::uint32_t index, std::uint32_t slot);
   void unlink(std::uint32_t index);
   void release(std::uint32_t index);
-  // Before a node is added at the end: once the array is three quarters full, its successor (twice
-  // the capacity) is built ahead on a helper thread, pages faulted in there; when it is full, the
-  // nodes are copied into that successor, not into one faulted in under the caller (two 2 MiB
-  // pages at 61,440 timers, the slowest answer of that second in a timeout storm at 10 ms).
-  void make_room_for_node();
-  using Nodes = std::vector<Node, HugePageAllocator<Node>>;
 
   Milliseconds tick_;
-  std::vector<std::uint64_t> occupied_;  // one bit per slot, for next_wakeup()
-  Nodes nodes_;                          // the sentinels, then the timers
-  std::future<Nodes> next_nodes_;        // the successor of nodes_' array, built ahead
+  std::vector<std::uint64_t> occupied_;               // one bit per slot, for next_wakeup()
+  std::vector<Node, HugePageAllocator<Node>> nodes_;  // the sentinels, then the timers
   std::uint32_t free_ = kNone;
   std::int64_t cursor_;  // the tick up to which every slot has been processed
   std::size_t armed_ = 0;

@@ -140,16 +140,16 @@ BOOST_AUTO_TEST_CASE(answers_as_one_table_with_successors_built_ahead) {
   BOOST_TEST(seen.drains_into_prepared == seen.drains);
 }
 
-BOOST_AUTO_TEST_CASE(a_successor_is_built_from_three_quarters_full_and_taken_when_full) {
+BOOST_AUTO_TEST_CASE(a_successor_is_built_from_seven_eighths_full_and_taken_when_full) {
   Map map(0);
   std::uint64_t key = 0;
   BOOST_REQUIRE(fill_until_prepared(map, key));
   BOOST_TEST(!map.draining());
   const std::uint64_t prepared_at = key;
   BOOST_REQUIRE(fill_until_draining(map, key));
-  // Prepared at three quarters of the table's most load: one more entry in three filled it.
-  BOOST_TEST(key - 1 >= prepared_at + prepared_at / 3 - 2);
-  BOOST_TEST(key - 1 <= prepared_at + prepared_at / 3 + 2);
+  // Prepared at seven eighths of the table's most load: one more entry in seven filled it.
+  BOOST_TEST(key - 1 >= prepared_at + prepared_at / 7 - 2);
+  BOOST_TEST(key - 1 <= prepared_at + prepared_at / 7 + 8);
   BOOST_TEST(!map.successor_prepared());  // the growth took it
   for (std::uint64_t k = 0; k < key; ++k) BOOST_REQUIRE(map.count(k) == 1u);
 }
@@ -161,10 +161,10 @@ BOOST_AUTO_TEST_CASE(a_table_that_shrinks_to_half_gives_its_successor_back) {
   map.wait_for_successor();  // only a built successor is given back
   const std::uint64_t prepared_at = key;
   std::uint64_t erased = 0;
-  // Down to a bit over half of the most load (three quarters of it were there): still kept.
-  while (erased < prepared_at / 3 - 16) map.erase(erased++);
+  // Down to a bit over half of the most load (seven eighths of it were there): still kept.
+  while (erased < prepared_at * 3 / 7 - 16) map.erase(erased++);
   BOOST_TEST(map.successor_prepared());
-  while (erased < prepared_at / 3 + 16) map.erase(erased++);
+  while (erased < prepared_at * 3 / 7 + 16) map.erase(erased++);
   BOOST_TEST(!map.successor_prepared());
   BOOST_TEST(map.size() == prepared_at - erased);
 }

@@ -186,31 +186,4 @@ BOOST_AUTO_TEST_CASE(matches_a_reference_queue_under_random_use) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(timers_armed_through_growths_into_arrays_built_ahead_all_fire_once) {
-  TimerWheel wheel(kStart, 10ms, 4096);
-  constexpr int kTimers = 200'000;  // the nodes' array passes 2 MiB: successors built ahead
-  std::vector<TimerWheel::Handle> handles;
-  int successors_taken = 0;
-  for (int n = 0; n < kTimers; ++n) {
-    const bool prepared = wheel.nodes_successor_prepared();
-    handles.push_back(wheel.arm(kStart + std::chrono::milliseconds(n % 7000), key(n)));
-    successors_taken += prepared && !wheel.nodes_successor_prepared();
-  }
-  BOOST_TEST(successors_taken >= 2);  // 65,536 and 131,072 nodes
-  for (int n = 0; n < kTimers; n += 3) BOOST_REQUIRE(wheel.cancel(handles[n], key(n)));
-  Fired fired;
-  wheel.advance(kStart + 8000ms, fired.sink());
-  std::vector<bool> seen(kTimers, false);
-  bool once_each = true;
-  for (const auto& [k, deadline] : fired.timers) {
-    const int n = k.bytes()[0] | (k.bytes()[1] << 8) | (k.bytes()[2] << 16);
-    once_each = once_each && n % 3 != 0 && !seen[n] &&
-                deadline == kStart + std::chrono::milliseconds(n % 7000);
-    seen[n] = true;
-  }
-  BOOST_TEST(once_each);
-  BOOST_TEST(fired.timers.size() == static_cast<std::size_t>(kTimers - (kTimers + 2) / 3));
-  BOOST_TEST(wheel.size() == 0u);
-}
-
 BOOST_AUTO_TEST_SUITE_END()
