@@ -2,7 +2,9 @@
 // nodes): once an array reaches 2 MiB it is mapped in transparent huge pages. On the virtual
 // machines this server runs on, a 4 KiB page fault costs about 11 us, so a table doubling to
 // 8 MiB spent 22 ms faulting its new array in, a stall every request waited out; in 2 MiB pages
-// the same array takes 4 faults. Smaller arrays come from the ordinary heap.
+// the same array takes 4 faults. Smaller arrays come from the ordinary heap. Huge pages still
+// fault in at milliseconds each on such machines, so a structure can have an array it will soon
+// need built ahead on a helper thread (build_ahead, below).
 #pragma once
 
 #include <chrono>
