@@ -12,7 +12,7 @@
 // takes milliseconds, and the first moves and inserts land all over the new array, so they fault
 // most of its pages in at once, under the state lock: in quarter timeout storms at 18,603
 // offers/s, the second in which the work-item tables grew past 107,520 entries had its slowest
-// answer at 30-45 ms against 4-15 ms in the seconds around it. So a table big enough to be mapped
+// answer at 30-45 ms against 3-15 ms in the seconds around it. So a table big enough to be mapped
 // in huge pages has its successor built on a helper thread once it is seven eighths full, its
 // pages faulted in there a page at a time; when the table fills, the successor is ready (that
 // second's slowest answer: 5-13 ms). Until then the table holds both, as it would anyway while it
