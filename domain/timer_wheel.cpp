@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <climits>
+#include <memory>
 #include <stdexcept>
 
 namespace awa::domain {
@@ -15,36 +16,65 @@ TimerWheel::TimerWheel(TimePoint start, Milliseconds tick, std::size_t slot_coun
       slot_count > (std::size_t{1} << 24)) {
     throw std::invalid_argument("TimerWheel: tick must be positive, slots a power of two >= 64");
   }
-  nodes_.resize(slot_count);
+  chunks_.push_back(allocate_chunk(std::min<std::size_t>(slot_count, kChunkNodes)));
   for (std::uint32_t slot = 0; slot < slot_count; ++slot) {
-    nodes_[slot].prev = nodes_[slot].next = slot;  // an empty circular list
+    const std::uint32_t index = fresh_node();
+    node(index).prev = node(index).next = slot;  // an empty circular list
   }
+}
+
+TimerWheel::Chunk TimerWheel::allocate_chunk(std::size_t capacity) {
+  return Chunk(HugePageAllocator<Node>{}.allocate(capacity), FreeChunk{capacity});
+}
+
+std::uint32_t TimerWheel::fresh_node() {
+  if (used_ == capacity()) grow();
+  const std::uint32_t index = used_++;
+  std::construct_at(&node(index), Node{0, {}, kFree, kNone});
+  // From seven eighths of a whole chunk on, the next one is built ahead.
+  if (!next_chunk_.valid() && chunks_.back().get_deleter().capacity == kChunkNodes &&
+      capacity() - used_ <= kChunkNodes / 8) {
+    next_chunk_ = huge_pages::build_ahead([] { return allocate_chunk(kChunkNodes); });
+  }
+  return index;
+}
+
+void TimerWheel::grow() {
+  // Indices stay below kFree, which marks a free node.
+  if (capacity() > kFree - kChunkNodes) throw std::length_error("TimerWheel: too many timers");
+  Chunk& first = chunks_.front();
+  if (chunks_.size() == 1 && first.get_deleter().capacity < kChunkNodes) {
+    Chunk bigger = allocate_chunk(std::min<std::size_t>(2 * first.get_deleter().capacity,
+                                                        kChunkNodes));
+    std::uninitialized_copy_n(first.get(), used_, bigger.get());
+    first = std::move(bigger);
+    return;
+  }
+  chunks_.push_back(next_chunk_.valid() ? next_chunk_.get() : allocate_chunk(kChunkNodes));
 }
 
 TimerWheel::Handle TimerWheel::arm(TimePoint deadline, const SysId& key) {
   std::uint32_t index;
   if (free_ != kNone) {
     index = free_;
-    free_ = nodes_[index].next;
+    free_ = node(index).next;
   } else {
-    if (nodes_.size() >= kFree) throw std::length_error("TimerWheel: too many timers");
-    index = static_cast<std::uint32_t>(nodes_.size());
-    nodes_.push_back(Node{0, {}, kFree, kNone});
+    index = fresh_node();
   }
-  Node& node = nodes_[index];
-  node.deadline_ms = deadline.time_since_epoch().count();
-  node.key = key;
+  Node& armed = node(index);
+  armed.deadline_ms = deadline.time_since_epoch().count();
+  armed.key = key;
   // A deadline already past goes in the current slot: it fires on the next advance.
-  const std::int64_t tick = std::max(tick_of(node.deadline_ms), cursor_);
+  const std::int64_t tick = std::max(tick_of(armed.deadline_ms), cursor_);
   link(index, static_cast<std::uint32_t>(tick & static_cast<std::int64_t>(slot_count() - 1)));
   ++armed_;
   return index;
 }
 
 bool TimerWheel::cancel(Handle handle, const SysId& key) {
-  if (handle < slot_count() || handle >= nodes_.size()) return false;
-  const Node& node = nodes_[handle];
-  if (node.prev == kFree || node.key != key) return false;
+  if (handle < slot_count() || handle >= used_) return false;
+  const Node& armed = node(handle);
+  if (armed.prev == kFree || armed.key != key) return false;
   unlink(handle);
   release(handle);
   return true;
@@ -62,17 +92,17 @@ std::size_t TimerWheel::advance(TimePoint now,
   const std::int64_t first = std::max(cursor_, now_tick - slots + 1);
   for (std::int64_t tick = first; tick <= now_tick; ++tick) {
     const auto slot = static_cast<std::uint32_t>(tick & (slots - 1));
-    std::uint32_t index = nodes_[slot].next;
+    std::uint32_t index = node(slot).next;
     while (index != slot) {
-      const std::uint32_t next = nodes_[index].next;
-      if (nodes_[index].deadline_ms <= now_ms) {
+      const std::uint32_t next = node(index).next;
+      if (node(index).deadline_ms <= now_ms) {
         if (fired == limit) {
           cursor_ = tick;  // the slots before this one are done; resume here
           return fired;
         }
         ++fired;
-        const SysId key = nodes_[index].key;
-        const TimePoint deadline{Milliseconds{nodes_[index].deadline_ms}};
+        const SysId key = node(index).key;
+        const TimePoint deadline{Milliseconds{node(index).deadline_ms}};
         unlink(index);
         release(index);
         fire(key, deadline);
@@ -92,8 +122,8 @@ std::optional<TimePoint> TimerWheel::next_wakeup() const {
   // The current slot's tick has begun: its earliest deadline is the time to wake (the slot start
   // would be in the past and make the caller spin).
   std::int64_t earliest = INT64_MAX;
-  for (std::uint32_t i = nodes_[current].next; i != current; i = nodes_[i].next) {
-    earliest = std::min(earliest, nodes_[i].deadline_ms);
+  for (std::uint32_t i = node(current).next; i != current; i = node(i).next) {
+    earliest = std::min(earliest, node(i).deadline_ms);
   }
   // Any later slot: the start of its tick, which is no later than any deadline in it.
   for (std::size_t scanned = 1; scanned < slots;) {
@@ -115,33 +145,35 @@ std::optional<TimePoint> TimerWheel::next_wakeup() const {
 
 std::size_t TimerWheel::bytes_per_timer() const {
   if (armed_ == 0) return 0;
-  return (nodes_.capacity() * sizeof(Node) + occupied_.size() * sizeof(std::uint64_t)) / armed_;
+  const std::size_t spare = next_chunk_.valid() ? kChunkNodes : 0;
+  return ((capacity() + spare) * sizeof(Node) + occupied_.size() * sizeof(std::uint64_t)) /
+         armed_;
 }
 
 void TimerWheel::link(std::uint32_t index, std::uint32_t slot) {
-  Node& node = nodes_[index];
-  node.prev = slot;
-  node.next = nodes_[slot].next;
-  nodes_[node.next].prev = index;
-  nodes_[slot].next = index;
+  Node& linked = node(index);
+  linked.prev = slot;
+  linked.next = node(slot).next;
+  node(linked.next).prev = index;
+  node(slot).next = index;
   occupied_[slot >> 6] |= std::uint64_t{1} << (slot & 63);
 }
 
 void TimerWheel::unlink(std::uint32_t index) {
-  const Node& node = nodes_[index];
-  nodes_[node.prev].next = node.next;
-  nodes_[node.next].prev = node.prev;
+  const Node& gone = node(index);
+  node(gone.prev).next = gone.next;
+  node(gone.next).prev = gone.prev;
   // Both neighbours the same node: that is the sentinel, and the slot is now empty.
-  if (node.prev == node.next) {
-    const std::uint32_t slot = node.prev;
+  if (gone.prev == gone.next) {
+    const std::uint32_t slot = gone.prev;
     occupied_[slot >> 6] &= ~(std::uint64_t{1} << (slot & 63));
   }
 }
 
 void TimerWheel::release(std::uint32_t index) {
-  Node& node = nodes_[index];
-  node.prev = kFree;
-  node.next = free_;
+  Node& freed = node(index);
+  freed.prev = kFree;
+  freed.next = free_;
   free_ = index;
   --armed_;
 }

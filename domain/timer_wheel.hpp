@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -46,6 +48,12 @@ public:
   // Bytes held per armed timer at the current capacity, for the benchmark.
   std::size_t bytes_per_timer() const;
 
+  // Test hooks: whether the next chunk is being built or waits built; wait until it is built.
+  bool chunk_prepared() const { return next_chunk_.valid(); }
+  void wait_for_chunk() const {
+    if (next_chunk_.valid()) next_chunk_.wait();
+  }
+
 private:
   // 32 bytes: a million timers take 32 MB. Each slot's list is circular through a sentinel node
   // (nodes_[slot] for slot < slot count), so a node needs no record of its slot.
@@ -55,8 +63,38 @@ private:
     std::uint32_t prev;  // kFree when the node is free
     std::uint32_t next;  // within the slot's list, or the free list
   };
+  static_assert(sizeof(Node) == 32);
   static constexpr std::uint32_t kFree = 0xffffffff;
   static constexpr std::uint32_t kNone = 0xffffffff;
+
+  // Nodes live in chunks of 65,536 (2 MiB: one huge page), so that growing adds a chunk and
+  // moves nothing: doubling one array had a request wait about 10 ms while the new array was
+  // faulted in and filled. The next chunk is built ahead on a helper thread (see
+  // huge_pages::build_ahead), so at most one spare 2 MiB chunk is held. Only the first chunk may
+  // be smaller: it starts at the sentinels' size and doubles until it is whole, so a small wheel
+  // takes no more than it uses.
+  static constexpr unsigned kChunkShift = 16;
+  static constexpr std::uint32_t kChunkNodes = std::uint32_t{1} << kChunkShift;
+  struct FreeChunk {
+    std::size_t capacity = 0;
+    void operator()(Node* nodes) const noexcept {
+      HugePageAllocator<Node>{}.deallocate(nodes, capacity);
+    }
+  };
+  using Chunk = std::unique_ptr<Node[], FreeChunk>;
+  static Chunk allocate_chunk(std::size_t capacity);
+
+  Node& node(std::uint32_t index) {
+    return chunks_[index >> kChunkShift][index & (kChunkNodes - 1)];
+  }
+  const Node& node(std::uint32_t index) const {
+    return chunks_[index >> kChunkShift][index & (kChunkNodes - 1)];
+  }
+  std::size_t capacity() const {
+    return (chunks_.size() - 1) * kChunkNodes + chunks_.back().get_deleter().capacity;
+  }
+  std::uint32_t fresh_node();
+  void grow();
 
   std::int64_t tick_of(std::int64_t ms) const { return ms / tick_.count(); }
   std::uint32_t slot_count() const { return static_cast<std::uint32_t>(occupied_.size() * 64); }
@@ -65,8 +103,10 @@ private:
   void release(std::uint32_t index);
 
   Milliseconds tick_;
-  std::vector<std::uint64_t> occupied_;               // one bit per slot, for next_wakeup()
-  std::vector<Node, HugePageAllocator<Node>> nodes_;  // the sentinels, then the timers
+  std::vector<std::uint64_t> occupied_;  // one bit per slot, for next_wakeup()
+  std::vector<Chunk> chunks_;            // the nodes: the sentinels, then the timers
+  std::uint32_t used_ = 0;               // nodes handed out so far (the rest were never used)
+  std::future<Chunk> next_chunk_;        // the next chunk, built ahead on a helper thread
   std::uint32_t free_ = kNone;
   std::int64_t cursor_;  // the tick up to which every slot has been processed
   std::size_t armed_ = 0;

@@ -186,4 +186,48 @@ BOOST_AUTO_TEST_CASE(matches_a_reference_queue_under_random_use) {
   }
 }
 
+// The nodes grow a 2 MiB chunk at a time (65,536 nodes, the first 4,096 being the sentinels of
+// the default wheel): timers in every chunk fire and cancel as in one array.
+BOOST_AUTO_TEST_CASE(timers_across_many_chunks_fire_and_cancel_as_in_one_array) {
+  TimerWheel wheel(kStart);
+  constexpr int kTimers = 300'000;  // five chunks
+  std::vector<TimerWheel::Handle> handles;
+  for (int i = 0; i < kTimers; ++i) {
+    handles.push_back(wheel.arm(kStart + std::chrono::milliseconds(1000 + i % 7000), key(i)));
+  }
+  for (int i = 0; i < kTimers; i += 3) BOOST_REQUIRE(wheel.cancel(handles[i], key(i)));
+  BOOST_TEST(!wheel.cancel(handles[0], key(0)));  // once
+  Fired fired;
+  wheel.advance(kStart + 1h, fired.sink());
+  BOOST_REQUIRE(fired.timers.size() == static_cast<std::size_t>(kTimers - (kTimers + 2) / 3));
+  std::vector<bool> seen(kTimers);
+  for (const auto& [k, deadline] : fired.timers) {
+    const int n = k.bytes()[0] | (k.bytes()[1] << 8) | (k.bytes()[2] << 16);
+    BOOST_REQUIRE(n % 3 != 0);
+    BOOST_REQUIRE(!seen[n]);
+    seen[n] = true;
+    BOOST_REQUIRE((deadline == kStart + std::chrono::milliseconds(1000 + n % 7000)));
+  }
+  BOOST_TEST(wheel.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_next_chunk_is_built_from_seven_eighths_full_and_taken_when_full) {
+  TimerWheel wheel(kStart);  // 4,096 sentinels; the first chunk doubles until it is whole
+  int armed = 0;
+  while (!wheel.chunk_prepared()) {
+    wheel.arm(kStart + 1s, key(armed++));
+    BOOST_REQUIRE(armed <= 65'536);
+  }
+  // Seven eighths of the first whole chunk: 57,344 nodes, 4,096 of them sentinels.
+  BOOST_TEST(armed == 57'344 - 4'096);
+  wheel.wait_for_chunk();
+  while (armed < 65'536 - 4'096) wheel.arm(kStart + 1s, key(armed++));
+  BOOST_TEST(wheel.chunk_prepared());  // the first chunk is exactly full: not needed yet
+  wheel.arm(kStart + 1s, key(armed++));
+  BOOST_TEST(!wheel.chunk_prepared());  // the growth took it
+  Fired fired;
+  wheel.advance(kStart + 1s, fired.sink());
+  BOOST_TEST(fired.timers.size() == static_cast<std::size_t>(armed));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
