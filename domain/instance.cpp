@@ -108,13 +108,20 @@ void Instance::put_loaded(std::vector<Record>& records) {
 }
 
 void Instance::sync_timer(const SysId& work_item, const Record* item) {
-  if (const auto* timer = timer_of_.find(work_item)) {
-    timeouts_.cancel(timer->second, work_item);
-    timer_of_.erase(work_item);
-  }
   const auto deadline = item ? pending_deadline(*item) : std::nullopt;
-  if (!deadline) return;
-  timer_of_.try_emplace(work_item, timeouts_.arm(*deadline, work_item));
+  auto* timer = timer_of_.find(work_item);
+  if (timer != nullptr) timeouts_.cancel(timer->second, work_item);
+  if (!deadline) {
+    if (timer != nullptr) timer_of_.erase(work_item);
+    return;
+  }
+  const TimerWheel::Handle armed = timeouts_.arm(*deadline, work_item);
+  // A timer re-armed keeps its entry: one lookup, not an erase and an insert.
+  if (timer != nullptr) {
+    timer->second = armed;
+  } else {
+    timer_of_.try_emplace(work_item, armed);
+  }
   if (listener_ != nullptr) listener_->timeout_armed(*deadline);
 }
 

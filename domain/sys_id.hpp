@@ -5,6 +5,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -25,7 +26,11 @@ public:
   const std::array<std::uint8_t, 16>& bytes() const { return bytes_; }
   bool empty() const { return *this == SysId{}; }
 
-  friend bool operator==(const SysId&, const SysId&) = default;
+  // Two 8-byte loads, where the defaulted comparison of the array called memcmp: ids are
+  // compared on every hash-table probe (3% of the server's CPU in an open-loop profile).
+  friend bool operator==(const SysId& a, const SysId& b) {
+    return ((a.native_word(0) ^ b.native_word(0)) | (a.native_word(1) ^ b.native_word(1))) == 0;
+  }
   // Byte order (the order RocksDB keeps records in), compared as two big-endian words rather
   // than through memcmp: ordered maps of records compare ids on every step.
   friend std::strong_ordering operator<=>(const SysId& a, const SysId& b) {
@@ -34,6 +39,11 @@ public:
   }
 
 private:
+  std::uint64_t native_word(int half) const {
+    std::uint64_t w;
+    std::memcpy(&w, bytes_.data() + half * 8, sizeof w);
+    return w;
+  }
   std::uint64_t word(int half) const {
     std::uint64_t w = 0;
     for (int i = 0; i < 8; ++i) w = (w << 8) | bytes_[half * 8 + i];
