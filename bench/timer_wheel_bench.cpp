@@ -95,7 +95,8 @@ CostFigures measure_costs(std::size_t n, const std::vector<TimePoint>& deadlines
           bytes};
 }
 
-// Arms `n` timers into a fresh queue, timing each arm on its own; returns the longest.
+// Arms a timer for each deadline into a fresh queue, timing each arm on its own; returns the
+// longest.
 template <class Queue, class Arm>
 double longest_arm_ms(const std::vector<TimePoint>& deadlines, Arm arm) {
   Queue queue(deadlines.front());

@@ -44,8 +44,8 @@ void TimerWheel::grow() {
   if (capacity() > kFree - kChunkNodes) throw std::length_error("TimerWheel: too many timers");
   Chunk& first = chunks_.front();
   if (chunks_.size() == 1 && first.get_deleter().capacity < kChunkNodes) {
-    Chunk bigger = allocate_chunk(std::min<std::size_t>(2 * first.get_deleter().capacity,
-                                                        kChunkNodes));
+    Chunk bigger =
+        allocate_chunk(std::min<std::size_t>(2 * first.get_deleter().capacity, kChunkNodes));
     std::uninitialized_copy_n(first.get(), used_, bigger.get());
     first = std::move(bigger);
     return;
@@ -146,8 +146,7 @@ std::optional<TimePoint> TimerWheel::next_wakeup() const {
 std::size_t TimerWheel::bytes_per_timer() const {
   if (armed_ == 0) return 0;
   const std::size_t spare = next_chunk_.valid() ? kChunkNodes : 0;
-  return ((capacity() + spare) * sizeof(Node) + occupied_.size() * sizeof(std::uint64_t)) /
-         armed_;
+  return ((capacity() + spare) * sizeof(Node) + occupied_.size() * sizeof(std::uint64_t)) / armed_;
 }
 
 void TimerWheel::link(std::uint32_t index, std::uint32_t slot) {
