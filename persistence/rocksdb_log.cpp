@@ -11,6 +11,7 @@
 
 #include <stdexcept>
 
+#include "persistence/prefix_sorted_memtable.hpp"
 #include "persistence/record_codec.hpp"
 
 namespace awa::persistence {
@@ -74,9 +75,10 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
   db_options.max_background_jobs = 2;
   // This log is written and, at start only, read in full: a vector memtable appends each write
   // (where the default skip list searches its place, a cache miss per level, which was half the
-  // writer thread's time in a timeout storm) and sorts once, when the memtable is flushed. One
-  // writer at a time, which the commit queue is anyway.
-  db_options.memtable_factory.reset(new rocksdb::VectorRepFactory);
+  // writer thread's time in a timeout storm) and sorts once, when the memtable is flushed; ours
+  // sorts by key prefixes held beside the entries (see prefix_sorted_memtable.hpp), which the
+  // default bytewise comparator allows. One writer at a time, which the commit queue is anyway.
+  db_options.memtable_factory = std::make_shared<PrefixSortedMemTableFactory>();
   db_options.allow_concurrent_memtable_write = false;
   // Flushes and compactions at the lowest CPU priority (nice 19): on a small machine they would
   // take a core from requests and countdowns just when both are busiest (flushing 8 MiB of
