@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -53,28 +54,35 @@ public:
   }
 
   bool Contains(const char* key) const override {
-    const std::lock_guard lock(mutex_);
     const auto equal = [&](const char* entry) { return compare_(entry, key) == 0; };
-    if (sorted_) {
-      return std::any_of(sorted_->begin(), sorted_->end(),
-                         [&](const Entry& entry) { return equal(entry.key); });
+    if (immutable_.load(std::memory_order_acquire)) {
+      const std::lock_guard lock(sort_mutex_);
+      if (sorted_) {
+        return std::any_of(sorted_->begin(), sorted_->end(),
+                           [&](const Entry& entry) { return equal(entry.key); });
+      }
+      return std::any_of(keys_.begin(), keys_.end(), equal);
     }
+    const std::lock_guard lock(mutex_);
     return std::any_of(keys_.begin(), keys_.end(), equal);
   }
 
   void MarkReadOnly() override {
     const std::lock_guard lock(mutex_);
-    if (immutable_) return;  // RocksDB may say so more than once
-    immutable_ = true;
+    if (immutable_.load(std::memory_order_relaxed)) return;  // RocksDB may say so twice
     // RocksDB counts a memtable's size as it was just before this call, and requires the
     // count to stay: it stays at that of the keys, which the sorted entries replace at the
     // flush (the two are held at once only during the sort, on the flush's thread).
     read_only_usage_ = usage();
+    immutable_.store(true, std::memory_order_release);
   }
 
+  // Without waiting for a sort: RocksDB asks, holding its database mutex, when it switches
+  // memtables, which it may do while a flush sorts an earlier one.
   std::size_t ApproximateMemoryUsage() override {
+    if (immutable_.load(std::memory_order_acquire)) return read_only_usage_;
     const std::lock_guard lock(mutex_);
-    return immutable_ ? read_only_usage_ : usage();
+    return usage();
   }
 
   // RocksDB's own Get (public, but it needs LookupKey, whose class is not) seeks an iterator it
@@ -102,16 +110,23 @@ private:
   class Iterator;
 
   // The entries sorted: an immutable memtable's once (that is the flush's), after which its
-  // unsorted keys are let go; a mutable one's each time, as writes may still come.
+  // unsorted keys are let go; a mutable one's each time, from a copy taken between writes.
+  // Neither sort holds up writes or the size asked for.
   std::shared_ptr<const Entries> sorted_view() {
-    const std::lock_guard lock(mutex_);
-    if (sorted_) return sorted_;
-    auto entries = sort(keys_);
-    if (immutable_) {
-      sorted_ = entries;
+    {
+      std::unique_lock lock(mutex_);
+      if (!immutable_.load(std::memory_order_relaxed)) {
+        const std::vector<const char*> keys = keys_;
+        lock.unlock();
+        return sort(keys);
+      }
+    }
+    const std::lock_guard lock(sort_mutex_);
+    if (!sorted_) {
+      sorted_ = sort(keys_);
       std::vector<const char*>().swap(keys_);
     }
-    return entries;
+    return sorted_;
   }
 
   std::size_t usage() const { return sizeof(*this) + keys_.capacity() * sizeof(const char*); }
@@ -128,11 +143,15 @@ private:
   }
 
   const KeyComparator& compare_;
-  mutable std::mutex mutex_;       // writes come one at a time, but readers may sort meanwhile
+  // While mutable: the keys (written one at a time, but readers may copy them meanwhile) and
+  // the arena iterators' storage.
+  mutable std::mutex mutex_;
   std::vector<const char*> keys_;  // as written; empty once sorted_ is set
-  bool immutable_ = false;
-  std::shared_ptr<const Entries> sorted_;  // immutable: the entries sorted, once asked for
-  std::size_t read_only_usage_ = 0;
+  std::atomic<bool> immutable_{false};
+  std::size_t read_only_usage_ = 0;  // set before immutable_
+  // Once immutable: the one sort, and the keys it replaces.
+  mutable std::mutex sort_mutex_;
+  std::shared_ptr<const Entries> sorted_;
   struct IteratorStorage;
   std::vector<std::unique_ptr<IteratorStorage>> arena_iterators_;
   // On the thread in Get: where the iterator RocksDB's Get takes goes.
