@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -167,7 +168,12 @@ public:
 
   bool Valid() const override { return at_ != entries_->end(); }
   const char* key() const override { return at_->key; }
-  void Next() override { ++at_; }
+  // A flush reads every entry in key order, which is random order in the arena: each entry a
+  // cache miss, unless fetched ahead.
+  void Next() override {
+    ++at_;
+    if (entries_->end() - at_ > kFetchAhead) __builtin_prefetch(at_[kFetchAhead].key);
+  }
   void Prev() override {
     // Before the first entry: not valid, as past the last.
     at_ = at_ == entries_->begin() ? entries_->end() : at_ - 1;
@@ -186,10 +192,17 @@ public:
         [&](const Entry& entry) { return before(entry, target) || equal(entry, target); });
     at_ = after == entries_->begin() ? entries_->end() : after - 1;
   }
-  void SeekToFirst() override { at_ = entries_->begin(); }
+  void SeekToFirst() override {
+    at_ = entries_->begin();
+    for (const auto& entry : std::span(at_, std::min(entries_->end(), at_ + kFetchAhead))) {
+      __builtin_prefetch(entry.key);
+    }
+  }
   void SeekToLast() override { at_ = entries_->empty() ? entries_->end() : entries_->end() - 1; }
 
 private:
+  static constexpr std::ptrdiff_t kFetchAhead = 8;
+
   struct Target {
     std::uint64_t prefix;
     Slice internal_key;
