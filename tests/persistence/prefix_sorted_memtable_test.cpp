@@ -5,12 +5,15 @@
 
 #include <boost/test/unit_test.hpp>
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/temp_dir.hpp"
@@ -114,6 +117,11 @@ void require_reads_match(rocksdb::DB& db, const Model& model, std::mt19937_64& r
   }
 }
 
+struct FlushCounter : rocksdb::EventListener {
+  void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo&) override { ++count; }
+  std::atomic<int> count{0};
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(prefix_sorted_memtable)
@@ -157,6 +165,57 @@ BOOST_AUTO_TEST_CASE(a_snapshot_reads_the_older_version_of_a_key_written_twice) 
   require_reads_match(*db, before, random, snapshot);
   require_reads_match(*db, after, random);
   db->ReleaseSnapshot(snapshot);
+}
+
+BOOST_AUTO_TEST_CASE(readers_and_flushes_alongside_a_writer_see_sorted_whole_entries) {
+  // Memtables of 64 KiB: the writer switches memtables every few hundred writes, RocksDB's
+  // flush thread sorts the immutable ones meanwhile, and readers sort copies of the mutable one
+  // (the sort, the copy and the size question each on their own thread, as in the server).
+  testing::TempDir dir;
+  rocksdb::Options options = memtable_options();
+  options.write_buffer_size = 64 << 10;
+  options.max_write_buffer_number = 3;
+  const auto flushes = std::make_shared<FlushCounter>();
+  options.listeners.push_back(flushes);
+  rocksdb::DB* raw = nullptr;
+  BOOST_REQUIRE(rocksdb::DB::Open(options, dir.path().string(), &raw).ok());
+  const std::unique_ptr<rocksdb::DB> db(raw);
+
+  std::atomic<bool> writing{true};
+  Model model;
+  std::thread writer([&] {
+    std::mt19937_64 random(11);
+    apply_random_writes(*db, model, random, 20000);
+    writing = false;
+  });
+  std::atomic<int> scans{0};
+  std::atomic<bool> unsorted{false};
+  auto read = [&] {
+    while (writing) {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions{}));
+      std::string previous;
+      bool first = true;
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const std::string key = it->key().ToString();
+        if (!first && !(previous < key)) unsorted = true;
+        if (it->value().empty() || it->value()[0] != 'v') unsorted = true;
+        previous = key;
+        first = false;
+      }
+      ++scans;
+    }
+  };
+  std::thread reader_a(read);
+  std::thread reader_b(read);
+  writer.join();
+  reader_a.join();
+  reader_b.join();
+
+  BOOST_TEST(!unsorted);
+  BOOST_TEST(scans > 0);
+  BOOST_TEST(flushes->count >= 5);  // the sorts of immutable memtables ran meanwhile
+  std::mt19937_64 random(12);
+  require_reads_match(*db, model, random);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
