@@ -82,7 +82,8 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
   db_options.allow_concurrent_memtable_write = false;
   // Flushes and compactions at the lowest CPU priority (nice 19): on a small machine they would
   // take a core from requests and countdowns just when both are busiest (flushing 8 MiB of
-  // memtable takes some 90 ms of CPU). Not supported: they keep the normal priority.
+  // memtable took some 90 ms of CPU with VectorRep, 17-22 ms with ours). Not supported: they keep
+  // the normal priority.
   for (const auto pool : {rocksdb::Env::Priority::HIGH, rocksdb::Env::Priority::LOW}) {
     db_options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow)
         .PermitUncheckedError();
