@@ -21,6 +21,7 @@
 #include "domain/instance.hpp"
 #include "domain/presence_states.hpp"
 #include "persistence/rocksdb_log.hpp"
+#include "server/huge_page_load_arena.hpp"
 #include "server/sodium_password_hasher.hpp"
 
 using namespace awa;
@@ -66,12 +67,13 @@ int main(int argc, char** argv) {
   domain::ManualClock clock(domain::SystemClock().now());
   const domain::Caller admin{domain::SysId{}, domain::Roles::parse("admin")};
   const std::string agent = "0d584509c323120095ccd02422d3ae5b";  // the demo's Available agent
+  server::HugePageLoadArena load_arena;  // as the server loads
 
   double baseline = 0, loaded = 0, load_seconds = 0;
   if (!restart_only) {
     persistence::RocksdbLog log({dir});
     domain::Instance instance(clock, log, hasher, false);
-    if (instance.load() || instance.initialize({"admin", true})) return 1;
+    if (instance.load(&load_arena) || instance.initialize({"admin", true})) return 1;
     baseline = rss_mib();
     const auto start = Clock::now();
     domain::CommitQueue::Ticket last = 0;
@@ -123,7 +125,7 @@ int main(int argc, char** argv) {
   const auto start = Clock::now();
   persistence::RocksdbLog log({dir});
   domain::Instance instance(clock, log, hasher, false);
-  if (instance.load()) return 1;
+  if (instance.load(&load_arena)) return 1;
   const double restart = seconds_since(start);
   const auto heap = mallinfo2();
   std::printf("  restart: state rebuilt and %zu timers re-armed in %.2f s; RSS %.1f MiB",

@@ -34,7 +34,34 @@ Instance::~Instance() {
   commits_.stop();
 }
 
-std::error_code Instance::load() {
+namespace {
+
+// A loading thread's stay in the load's memory: entered once the thread meets a whole chunk of
+// records, left however the thread stops. A load smaller than a chunk (a new data directory, the
+// demo data's few hundred records) stays in the ordinary heap, where an idle server is smallest.
+class InLoadMemory {
+public:
+  explicit InLoadMemory(LoadMemory* memory) : memory_(memory) {}
+  ~InLoadMemory() {
+    if (entered_) memory_->leave();
+  }
+  InLoadMemory(const InLoadMemory&) = delete;
+  InLoadMemory& operator=(const InLoadMemory&) = delete;
+
+  void on_whole_chunk() {
+    if (entered_ || memory_ == nullptr) return;
+    memory_->enter();
+    entered_ = true;
+  }
+
+private:
+  LoadMemory* memory_;
+  bool entered_ = false;
+};
+
+}  // namespace
+
+std::error_code Instance::load(LoadMemory* memory) {
   std::lock_guard lock(mutex_);
   // Two stages that overlap: this thread reads and decodes records; a helper puts them into the
   // state, a chunk of one table at a time, while this thread decodes the next chunk. Restart
@@ -46,6 +73,7 @@ std::error_code Instance::load() {
   std::exception_ptr building_failed;
   std::thread builder([&] {
     try {
+      InLoadMemory in_load_memory(memory);
       for (;;) {
         std::vector<Record> chunk;
         {
@@ -55,6 +83,7 @@ std::error_code Instance::load() {
           chunk = std::move(chunks.front());
           chunks.pop_front();
         }
+        if (chunk.size() == kLoadChunk) in_load_memory.on_whole_chunk();
         put_loaded(chunk);
       }
     } catch (...) {
@@ -72,9 +101,11 @@ std::error_code Instance::load() {
   std::error_code error;
   std::exception_ptr reading_failed;
   try {
+    InLoadMemory in_load_memory(memory);
     error = log_.load([&](Record&& record) {
       if (!gathered.empty() &&
           (gathered.front().table != record.table || gathered.size() >= kLoadChunk)) {
+        if (gathered.size() >= kLoadChunk) in_load_memory.on_whole_chunk();
         hand_over();
       }
       // Shared before the tables that point at it are decoded (ordered after it in the log).

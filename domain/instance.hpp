@@ -16,6 +16,7 @@
 #include "domain/consult.hpp"
 #include "domain/durable_log.hpp"
 #include "domain/inbox_actions.hpp"
+#include "domain/load_memory.hpp"
 #include "domain/offer_request.hpp"
 #include "domain/state.hpp"
 #include "domain/sys_id_map.hpp"
@@ -66,8 +67,9 @@ public:
   // load() hands records from the reading thread to the building one in chunks of this many.
   static constexpr std::size_t kLoadChunk = 65536;
 
-  // Start-up: rebuild memory from the log, then seed a new data directory.
-  std::error_code load();
+  // Start-up: rebuild memory from the log, then seed a new data directory. The threads that load
+  // allocate in `memory` while they do, when one is given.
+  std::error_code load(LoadMemory* memory = nullptr);
   bool is_new() const;
   // Seeds a new data directory; waits until the seed is durable.
   std::error_code initialize(const InitialData& data);

@@ -13,6 +13,7 @@
 #include "server/api.hpp"
 #include "server/basic_auth.hpp"
 #include "server/http_server.hpp"
+#include "server/huge_page_load_arena.hpp"
 #include "server/log.hpp"
 #include "server/settings.hpp"
 #include "server/sodium_password_hasher.hpp"
@@ -56,7 +57,8 @@ int serve(const server::Settings& settings) {
                                        settings.rocksdb_block_cache_mib << 20});
   domain::Instance instance(clock, durable_log, hasher,
                             settings.durability == server::Durability::power);
-  if (const auto error = instance.load()) {
+  server::HugePageLoadArena load_arena;
+  if (const auto error = instance.load(&load_arena)) {
     server::log::error("cannot read the data directory " + settings.data_dir + ": " +
                        error.message());
     return 1;

@@ -3,6 +3,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <future>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "domain/time_format.hpp"
 #include "tests/domain/instance_fixture.hpp"
@@ -18,6 +21,55 @@ namespace {
 using namespace domain::work_item_field;
 constexpr std::size_t item_state = domain::work_item_field::state;
 const std::string kReason = "b2f8942787851210be070d48dabb35fd";
+
+// Writes `count` pending work items straight into the fixture's log, each pointing at the demo
+// queue and agent, with deadlines 1, 2, 3... ms away.
+void write_pending_items(LifecycleFixture& fixture, int count) {
+  const auto queue = *domain::SysId::parse(demo::queue);
+  domain::SysIdGenerator ids;
+  domain::ChangeSet items;
+  for (int i = 0; i < count; ++i) {
+    domain::Record item = domain::blank_record(domain::Table::awa_work_item, ids.next());
+    item[document_id] = ids.next().str();
+    item[domain::work_item_field::queue] = queue.str();
+    item[assigned_to] = demo::alice;
+    item[item_state] = "pending_accept";
+    item[active] = "true";
+    item[deadline] =
+        domain::format_offer_time(fixture.clock.now() + std::chrono::milliseconds(1 + i));
+    items.push_back({domain::Table::awa_work_item, item.id, std::nullopt, std::move(item)});
+  }
+  const domain::ChangeSet* sets[] = {&items};
+  BOOST_REQUIRE(!fixture.log.write(sets, false));
+}
+
+// Which threads entered and left the load's memory.
+class RecordingLoadMemory final : public domain::LoadMemory {
+public:
+  void enter() override {
+    std::lock_guard lock(mutex_);
+    BOOST_TEST(!inside_.contains(std::this_thread::get_id()));
+    inside_.insert(std::this_thread::get_id());
+    entered_.push_back(std::this_thread::get_id());
+  }
+  void leave() noexcept override {
+    std::lock_guard lock(mutex_);
+    BOOST_TEST(inside_.erase(std::this_thread::get_id()) == 1u);
+  }
+  std::vector<std::thread::id> entered() const {
+    std::lock_guard lock(mutex_);
+    return entered_;
+  }
+  std::size_t inside() const {
+    std::lock_guard lock(mutex_);
+    return inside_.size();
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::set<std::thread::id> inside_;
+  std::vector<std::thread::id> entered_;
+};
 
 }  // namespace
 
@@ -264,25 +316,9 @@ BOOST_AUTO_TEST_CASE(countdowns_are_re_armed_after_a_restart) {
 }
 
 BOOST_AUTO_TEST_CASE(a_restart_rebuilds_more_records_than_one_load_chunk) {
-  // Pending work items straight into the log, more than one chunk of the pipelined load, each
-  // pointing at the demo queue and agent, with deadlines 1, 2, 3... ms away.
   instance.stop();
-  const auto queue = *domain::SysId::parse(demo::queue);
-  domain::SysIdGenerator ids;
   constexpr int kItems = static_cast<int>(domain::Instance::kLoadChunk) + 100;
-  domain::ChangeSet items;
-  for (int i = 0; i < kItems; ++i) {
-    domain::Record item = domain::blank_record(domain::Table::awa_work_item, ids.next());
-    item[document_id] = ids.next().str();
-    item[domain::work_item_field::queue] = queue.str();
-    item[assigned_to] = demo::alice;
-    item[item_state] = "pending_accept";
-    item[active] = "true";
-    item[deadline] = domain::format_offer_time(clock.now() + std::chrono::milliseconds(1 + i));
-    items.push_back({domain::Table::awa_work_item, item.id, std::nullopt, std::move(item)});
-  }
-  const domain::ChangeSet* sets[] = {&items};
-  BOOST_REQUIRE(!log.write(sets, false));
+  write_pending_items(*this, kItems);
   domain::Instance restarted(clock, log, hasher, false);
   BOOST_REQUIRE(!restarted.load());
   BOOST_TEST(restarted.pending_timeouts() == static_cast<std::size_t>(kItems));
@@ -300,6 +336,32 @@ BOOST_AUTO_TEST_CASE(a_restart_rebuilds_more_records_than_one_load_chunk) {
   BOOST_TEST((*restarted.next_timeout() <= clock.now() + 1ms));
   clock.advance(std::chrono::milliseconds(kItems));
   BOOST_TEST(restarted.expire_due().outcome->expired == static_cast<std::size_t>(kItems));
+}
+
+BOOST_AUTO_TEST_CASE(a_restart_of_more_than_one_chunk_loads_on_two_threads_in_the_load_memory) {
+  instance.stop();
+  write_pending_items(*this, static_cast<int>(domain::Instance::kLoadChunk) * 2);
+  RecordingLoadMemory memory;
+  domain::Instance restarted(clock, log, hasher, false);
+  BOOST_REQUIRE(!restarted.load(&memory));
+  // The reading thread (this one) and the building one, each once, and both left.
+  const auto entered = memory.entered();
+  BOOST_REQUIRE(entered.size() == 2u);
+  BOOST_TEST((entered[0] != entered[1]));
+  BOOST_TEST((std::count(entered.begin(), entered.end(), std::this_thread::get_id()) == 1));
+  BOOST_TEST(memory.inside() == 0u);
+  BOOST_TEST(restarted.pending_timeouts() == domain::Instance::kLoadChunk * 2);
+  BOOST_TEST(restarted.violations().empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_restart_of_less_than_a_chunk_stays_out_of_the_load_memory) {
+  offer();
+  instance.stop();
+  RecordingLoadMemory memory;
+  domain::Instance restarted(clock, log, hasher, false);
+  BOOST_REQUIRE(!restarted.load(&memory));
+  BOOST_TEST(memory.entered().empty());
+  BOOST_TEST(restarted.record_count() == instance.record_count());
 }
 
 BOOST_AUTO_TEST_CASE(an_offer_that_ran_out_while_down_expires_at_once) {
