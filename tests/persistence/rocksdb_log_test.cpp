@@ -138,6 +138,49 @@ BOOST_AUTO_TEST_CASE(an_instance_restarts_with_every_record) {
   BOOST_TEST(restarted.credential("admin").has_value());
 }
 
+BOOST_AUTO_TEST_CASE(restarts_that_write_nothing_leave_no_logs_behind) {
+  testing::TempDir dir;
+  const auto files = [&](auto&& matches) {
+    std::size_t count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      count += matches(entry.path().filename().string());
+    }
+    return count;
+  };
+  const Record a = queue_record("a");
+  {
+    persistence::RocksdbLog log({dir.path()});
+    const domain::ChangeSet set{{Table::awa_queue, a.id, std::nullopt, a}};
+    const domain::ChangeSet* sets[] = {&set};
+    BOOST_REQUIRE(!log.write(sets, true));
+  }
+  for (int restart = 0; restart < 12; ++restart) {
+    persistence::RocksdbLog log({dir.path()});
+    BOOST_TEST(load_all(log).size() == 1u);
+  }
+  // Write-ahead logs: the last session's (empty) and at most the one before it.
+  BOOST_TEST(files([](const std::string& name) { return name.ends_with(".log"); }) <= 2u);
+  // RocksDB's info logs (one an open): the current one and ten before it.
+  BOOST_TEST(files([](const std::string& name) { return name.starts_with("LOG"); }) <= 11u);
+  persistence::RocksdbLog log({dir.path()});
+  BOOST_TEST(load_all(log).at({Table::awa_queue, a.id}) == a.values);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_opening_of_a_directory_in_use_leaves_the_first_ones_log) {
+  testing::TempDir dir;
+  const Record a = queue_record("a");
+  {
+    persistence::RocksdbLog first({dir.path()});  // its new log is empty
+    BOOST_CHECK_THROW(persistence::RocksdbLog({dir.path()}), std::runtime_error);
+    const domain::ChangeSet set{{Table::awa_queue, a.id, std::nullopt, a}};
+    const domain::ChangeSet* sets[] = {&set};
+    BOOST_REQUIRE(!first.write(sets, true));
+  }
+  // Only in that log: had the second opening removed it, the write would be gone.
+  persistence::RocksdbLog reopened({dir.path()});
+  BOOST_TEST(load_all(reopened).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(opening_an_unusable_directory_is_an_error) {
   testing::TempDir dir;
   const auto file = dir.path() / "not-a-directory";
