@@ -5,7 +5,10 @@
 // and a half of the restart in all. Only the loading threads allocate here, and only while they
 // load: what the server allocates afterwards, as it serves, comes from jemalloc's usual arenas in
 // ordinary pages, so an idle server stays small and no request waits for a huge page to be
-// backed. Where jemalloc is not linked (the sanitizer builds) it does nothing.
+// backed. The price: a loaded record's memory, freed when the record changes, returns to this
+// arena, which nothing allocates from afterwards, so each record's first change takes fresh pages
+// (expiring a million offers after a restart: about 0.3 us more a record). Where jemalloc is not
+// linked (the sanitizer builds) it does nothing.
 #pragma once
 
 #include <optional>
