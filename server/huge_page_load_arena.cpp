@@ -16,8 +16,8 @@ extent_hooks_t huge_page_hooks;  // jemalloc's own, but for alloc
 
 // jemalloc's own mapping, then the advice. Advice only: where huge pages are off it changes
 // nothing, and the memory is as good.
-void* alloc_in_huge_pages(extent_hooks_t*, void* new_addr, std::size_t size,
-                          std::size_t alignment, bool* zero, bool* commit, unsigned arena_index) {
+void* alloc_in_huge_pages(extent_hooks_t*, void* new_addr, std::size_t size, std::size_t alignment,
+                          bool* zero, bool* commit, unsigned arena_index) {
   void* pages =
       default_hooks->alloc(default_hooks, new_addr, size, alignment, zero, commit, arena_index);
   if (pages != nullptr) ::madvise(pages, size, MADV_HUGEPAGE);

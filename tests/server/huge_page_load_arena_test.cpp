@@ -2,8 +2,9 @@
 // which bring their own allocator): while a thread is in it, what it allocates comes from the
 // arena, in mappings advised to be huge pages; once it leaves, from the arena it had before.
 #define BOOST_TEST_MODULE load_arena
-#include <boost/test/unit_test.hpp>
+#include "server/huge_page_load_arena.hpp"
 
+#include <boost/test/unit_test.hpp>
 #include <jemalloc/jemalloc.h>
 
 #include <cstdint>
@@ -13,8 +14,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "server/huge_page_load_arena.hpp"
 
 using awa::server::HugePageLoadArena;
 
