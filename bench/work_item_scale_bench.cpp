@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
   domain::ManualClock clock(domain::SystemClock().now());
   const domain::Caller admin{domain::SysId{}, domain::Roles::parse("admin")};
   const std::string agent = "0d584509c323120095ccd02422d3ae5b";  // the demo's Available agent
-  server::HugePageLoadArena load_arena;                          // as the server loads
+  // Loads into the arena the server loads into.
+  server::HugePageLoadArena load_arena;
 
   double baseline = 0, loaded = 0, load_seconds = 0;
   if (!restart_only) {
