@@ -2,10 +2,12 @@
 // across a restart), accept and reject, manual assignment, capacities.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <future>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "domain/time_format.hpp"
 #include "tests/domain/instance_fixture.hpp"
