@@ -5,14 +5,20 @@
 namespace awa::domain {
 
 CommitQueue::CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo,
-                         std::chrono::milliseconds sweep, std::chrono::milliseconds rest_after)
+                         std::chrono::milliseconds sweep, std::chrono::milliseconds rest_after,
+                         std::chrono::milliseconds storage_retry)
     : log_(log),
       sync_(sync),
       sweep_(sweep),
       rest_after_sweeps_(
           static_cast<std::uint64_t>(rest_after / std::max(sweep, std::chrono::milliseconds(1)))),
+      storage_retry_(storage_retry),
       state_mutex_(state_mutex),
       undo_(std::move(undo)) {
+  log_error_ = log_.unwritable();
+  log_down_ = static_cast<bool>(log_error_);
+  storage_error_ = log_error_;
+  if (log_down_) next_resume_ = std::chrono::steady_clock::now() + storage_retry_;
   writer_ = std::thread([this] { run(); });
 }
 
@@ -114,7 +120,8 @@ std::error_code CommitQueue::storage_error() const {
 }
 
 void CommitQueue::run() {
-  constexpr auto kWriteBackRetry = std::chrono::seconds(1);
+  // Retries of a failed log, by the writer while nothing is queued.
+  const auto retry = std::max(storage_retry_, sweep_);
   std::unique_lock lock(mutex_);
   Ticket seen_next = next_;        // unsynced: to tell whether anything was queued since
   std::uint64_t quiet_sweeps = 0;  // and for how many sweeps nothing was
@@ -124,8 +131,8 @@ void CommitQueue::run() {
     const auto ready = [this] {
       return !writing_ && (stopping_ || (sync_ ? !queue_.empty() : writer_wanted_));
     };
-    // compensation_ is only read while nobody writes.
-    const bool write_back_due = !writing_ && !compensation_.empty();
+    // compensation_ and log_down_ are only read while nobody writes.
+    const bool write_back_due = !writing_ && (!compensation_.empty() || log_down_);
     if (!sync_) {
       quiet_sweeps = next_ == seen_next ? quiet_sweeps + 1 : 0;
       seen_next = next_;
@@ -139,17 +146,17 @@ void CommitQueue::run() {
         // caller does first, as when it never rested.
         if (!ready()) continue;
       } else {
-        wake_.wait_for(lock, write_back_due ? kWriteBackRetry : sweep_, ready);
+        wake_.wait_for(lock, write_back_due ? retry : sweep_, ready);
       }
     } else if (write_back_due) {
-      wake_.wait_for(lock, kWriteBackRetry, ready);
+      wake_.wait_for(lock, retry, ready);
     } else {
       wake_.wait(lock, ready);
     }
     if (writing_) continue;
     writer_wanted_ = false;
     if (queue_.empty()) {
-      if (!compensation_.empty()) {  // retry the write-back; when stopping, one last try
+      if (!compensation_.empty() || log_down_) {  // retry the log; when stopping, one last try
         writing_ = true;
         lock.unlock();
         write_back();
@@ -187,17 +194,20 @@ void CommitQueue::write_next(std::unique_lock<std::mutex>& lock) {
     queue_.pop_front();
   }
   lock.unlock();
-  sets_.clear();
-  if (!compensation_.empty()) sets_.push_back(&compensation_);  // first: later changes build on it
-  for (const auto& pending : group_) sets_.push_back(&pending.changes);
-  if (const std::error_code error = log_.write(sets_, sync_)) {
-    fail_from(group_, error);
-  } else {
-    compensation_.clear();
+  std::error_code error = log_up();
+  const bool written = !error;
+  if (written) {
+    sets_.clear();
+    // First: later changes build on it.
+    if (!compensation_.empty()) sets_.push_back(&compensation_);
+    for (const auto& pending : group_) sets_.push_back(&pending.changes);
+    error = log_.write(sets_, sync_);
+    if (!error) compensation_.clear();
   }
+  if (error) fail_from(group_, error, written);
   lock.lock();
-  if (compensation_.empty()) storage_error_ = {};
-  ++stats_.writes;
+  if (compensation_.empty() && !log_down_) storage_error_ = {};
+  if (written) ++stats_.writes;
   stats_.change_sets += group_.size();
   const Ticket last = group_.back().ticket;
   lock.unlock();
@@ -219,7 +229,25 @@ void CommitQueue::resolve(Ticket ticket) {
   for (auto& [done, error] : ready) done(error);
 }
 
-void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) {
+std::error_code CommitQueue::log_up() {
+  if (!log_down_) return {};
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_resume_) return log_error_;
+  log_error_ = log_.resume();
+  log_down_ = static_cast<bool>(log_error_);
+  // A fault that passed is resumed from at the next write; one that lasts is tried again later.
+  if (log_down_) next_resume_ = now + storage_retry_;
+  return log_error_;
+}
+
+void CommitQueue::log_failed(std::error_code error) {
+  // The log refuses writes from now until it has resumed.
+  log_down_ = true;
+  log_error_ = error;
+}
+
+void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error, bool written) {
+  if (written) log_failed(error);
   // Lock order: state, then queue (the order enqueue is called in). Holding the state lock
   // stops new changes from being applied on top of the ones being undone.
   std::lock_guard state_lock(state_mutex_);
@@ -240,22 +268,33 @@ void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error) 
   for (auto it = group.rbegin(); it != group.rend(); ++it) {
     newest_first.push_back(std::move(it->changes));
   }
-  // What to write back: each record as it was before the failed changes (newest undone first,
-  // so in the batch the oldest change's `before` is written last and wins).
-  for (const auto& set : newest_first) {
-    for (auto it = set.rbegin(); it != set.rend(); ++it) {
-      compensation_.push_back({it->table, it->id, it->after, it->before});
+  // What to write back, when the failed write may have reached the disk: each record as it was
+  // before the failed changes (newest undone first, so in the batch the oldest change's `before`
+  // is written last and wins). Refused without being written, they need none.
+  if (written) {
+    for (const auto& set : newest_first) {
+      for (auto it = set.rbegin(); it != set.rend(); ++it) {
+        compensation_.push_back({it->table, it->id, it->after, it->before});
+      }
     }
   }
   undo_(newest_first);
 }
 
 void CommitQueue::write_back() {
-  const ChangeSet* sets[] = {&compensation_};
-  const std::error_code error = log_.write(sets, sync_);
-  if (!error) compensation_.clear();
+  std::error_code error = log_up();
+  const bool written = !error && !compensation_.empty();
+  if (written) {
+    const ChangeSet* sets[] = {&compensation_};
+    error = log_.write(sets, sync_);
+    if (error) {
+      log_failed(error);
+    } else {
+      compensation_.clear();
+    }
+  }
   std::lock_guard lock(mutex_);
-  ++stats_.writes;
+  if (written) ++stats_.writes;
   storage_error_ = error;
 }
 

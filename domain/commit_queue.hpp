@@ -5,8 +5,11 @@
 // everything queued after it (which may depend on it) are undone in memory and answered as
 // failed, so nothing acknowledged is lost and nothing unacknowledged stays visible. A failed
 // write may still have left bytes on disk (a WAL append whose sync failed), so the records it
-// touched are written back as memory has them (the undo, made durable) before anything else,
-// retried every second until the disk takes it.
+// touched are written back as memory has them (the undo, made durable) before anything else.
+// After a failure the log is not written again until it has resumed (the storage's own
+// recovery), tried by the next write and, once that fails, at most once a retry period, by the
+// writer thread or a write: in between, changes are refused at once, so a lasting fault (a full
+// disk) costs a flood of requests no disk work.
 //
 // Who writes: a synced write waits for the disk, so it happens on the writer thread and callers
 // never block on it. An unsynced write costs less than waking a thread, so the caller that waits
@@ -45,11 +48,15 @@ public:
   static constexpr std::chrono::milliseconds kSweep{10};
   // Unsynced: after this long with nothing queued, the writer stops sweeping until a change is.
   static constexpr std::chrono::milliseconds kRestAfter{1000};
+  // While the log's recovery fails, it is tried again at most this often.
+  static constexpr std::chrono::milliseconds kStorageRetry{1000};
 
   // `sync`: every write is synced (and made by the writer thread); otherwise callers lead.
+  // A log that starts unwritable (DurableLog::unwritable()) refuses changes until it resumes.
   CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo,
               std::chrono::milliseconds sweep = kSweep,
-              std::chrono::milliseconds rest_after = kRestAfter);
+              std::chrono::milliseconds rest_after = kRestAfter,
+              std::chrono::milliseconds storage_retry = kStorageRetry);
   ~CommitQueue();
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
@@ -108,7 +115,11 @@ private:
   // Caller holds `lock`: unless someone writes already, writes the queued changes on this thread
   // and leaves actions and write-backs to the writer thread.
   void lead(std::unique_lock<std::mutex>& lock);
-  void fail_from(std::vector<Pending>& group, std::error_code error);
+  // `written`: the failed group reached the log, whose records are then written back.
+  void fail_from(std::vector<Pending>& group, std::error_code error, bool written);
+  // Whoever writes: empty once the log takes writes, resuming it if it is due to be tried.
+  std::error_code log_up();
+  void log_failed(std::error_code error);
   void write_back();
   void resolve(Ticket ticket);
   std::error_code failure_of(Ticket ticket) const;
@@ -117,6 +128,7 @@ private:
   const bool sync_;
   const std::chrono::milliseconds sweep_;
   const std::uint64_t rest_after_sweeps_;  // quiet sweeps before the writer rests
+  const std::chrono::milliseconds storage_retry_;
   std::mutex& state_mutex_;
   Undo undo_;
 
@@ -131,8 +143,13 @@ private:
   bool writing_ = false;         // someone is between taking a step from the queue and resolving it
   bool writer_wanted_ = false;   // unsynced: the writer thread was asked to write
   bool writer_resting_ = false;  // unsynced: the writer sleeps until a change is queued
-  // Only whoever writes (writing_): the records of failed writes, as memory has them again.
+  // Only whoever writes (writing_), or the writer thread while nobody does: the records of
+  // failed writes, as memory has them again; whether the log must resume before it is written,
+  // why not yet, and when to try again.
   ChangeSet compensation_;
+  bool log_down_ = false;
+  std::error_code log_error_;
+  std::chrono::steady_clock::time_point next_resume_{};
   std::vector<Pending> group_;          // the batch being written
   std::vector<const ChangeSet*> sets_;  // its change sets, as the log takes them
   std::multimap<Ticket, Completion> waiters_;

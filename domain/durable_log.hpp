@@ -16,6 +16,11 @@ public:
   // Writes every change set as one atomic batch. With `sync`, it survives power loss on return;
   // without, it survives the process dying.
   virtual std::error_code write(std::span<const ChangeSet* const> sets, bool sync) = 0;
+  // After a failed write, or while unwritable(): makes the log take writes again if the disk
+  // allows (reopening it if need be); the error while it does not.
+  virtual std::error_code resume() { return {}; }
+  // Why the log cannot take writes now (it opened read-only on a full disk); empty when it can.
+  virtual std::error_code unwritable() const { return {}; }
   // Calls `sink` with every stored record, at start-up.
   virtual std::error_code load(const std::function<void(Record&&)>& sink) = 0;
   // Copies everything written so far to `directory` (which must not exist), as a data directory

@@ -17,18 +17,21 @@
 namespace awa::domain {
 
 Instance::Instance(const Clock& clock, DurableLog& log, const PasswordHasher& hasher,
-                   bool sync_writes)
+                   bool sync_writes, std::chrono::milliseconds storage_retry)
     : clock_(clock),
       log_(log),
       hasher_(hasher),
       timeouts_(clock.now()),
-      commits_(log, sync_writes, mutex_, [this](std::span<const ChangeSet> newest_first) {
-        // Called with mutex_ held: take back changes whose write failed.
-        for (const auto& changes : newest_first) {
-          for (auto it = changes.rbegin(); it != changes.rend(); ++it) state_.apply(*it, false);
-          sync_timers(changes, false);
-        }
-      }) {}
+      commits_(
+          log, sync_writes, mutex_,
+          [this](std::span<const ChangeSet> newest_first) {
+            // Called with mutex_ held: take back changes whose write failed.
+            for (const auto& changes : newest_first) {
+              for (auto it = changes.rbegin(); it != changes.rend(); ++it) state_.apply(*it, false);
+              sync_timers(changes, false);
+            }
+          },
+          CommitQueue::kSweep, CommitQueue::kRestAfter, storage_retry) {}
 
 Instance::~Instance() {
   commits_.stop();

@@ -61,7 +61,9 @@ struct InitialData {
 
 class Instance {
 public:
-  Instance(const Clock& clock, DurableLog& log, const PasswordHasher& hasher, bool sync_writes);
+  // `storage_retry`: while the log's recovery fails, how often it is tried again (CommitQueue).
+  Instance(const Clock& clock, DurableLog& log, const PasswordHasher& hasher, bool sync_writes,
+           std::chrono::milliseconds storage_retry = CommitQueue::kStorageRetry);
   ~Instance();
 
   // load() hands records from the reading thread to the building one in chunks of this many.

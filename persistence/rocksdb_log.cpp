@@ -9,6 +9,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "persistence/prefix_sorted_memtable.hpp"
@@ -124,14 +125,27 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
   db_options.level0_file_num_compaction_trigger = 10;
   db_options.level0_slowdown_writes_trigger = 30;
   db_options.level0_stop_writes_trigger = 50;
-  // RocksDB starts a new info log (LOG) at every open and keeps 1,000 by default: on an edge box
-  // restarted often, ten are history enough.
-  db_options.keep_log_file_num = 10;
+  // RocksDB's lines go to the server's log, not to a LOG file (see rocksdb_info_log.hpp).
+  db_options.info_log = make_info_log(
+      options.log_sink ? options.log_sink
+                       : [](LogSeverity, std::string_view line) {
+                           std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()),
+                                        line.data());
+                         },
+      options.log_severity);
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
-  if (const auto status = open(); !status.ok()) {
+  auto status = open();
+  // A disk too full to open for writing (RocksDB writes a new MANIFEST and WAL at every open)
+  // still holds every acknowledged change: serve them, refuse changes until there is room.
+  if (status.IsNoSpace()) {
+    unwritable_ = to_error(status);
+    status = open_read_only();
+    read_only_ = status.ok();
+  }
+  if (!status.ok()) {
     throw std::runtime_error("cannot open the data directory " + directory_ + ": " +
                              status.ToString());
   }
@@ -145,16 +159,34 @@ rocksdb::Status RocksdbLog::open() {
   return status;
 }
 
-rocksdb::Status RocksdbLog::recover() {
+rocksdb::Status RocksdbLog::open_read_only() {
+  rocksdb::DB* db = nullptr;
+  const auto status = rocksdb::DB::OpenForReadOnly(*db_options_, directory_, &db);
+  if (status.ok()) db_.reset(db);
+  return status;
+}
+
+std::error_code RocksdbLog::resume() {
+  if (!unwritable_) return {};
   // A failed WAL write leaves RocksDB refusing writes (its background error); Resume() does not
   // clear that for WAL errors, reopening does. Reopening also replays whatever the failed write
-  // left in the WAL; the commit queue writes those records back as memory has them next.
+  // left in the WAL; the commit queue writes those records back as memory has them next. A
+  // database opened read-only is reopened for writing.
+  if (db_ && !read_only_ && db_->Resume().ok()) {
+    unwritable_ = {};
+    return {};
+  }
   if (db_) {
-    if (db_->Resume().ok()) return rocksdb::Status::OK();
-    db_->Close();
+    db_->Close().PermitUncheckedError();
     db_.reset();
   }
-  return open();
+  if (const auto status = open(); !status.ok()) {
+    unwritable_ = to_error(status);
+    return unwritable_;
+  }
+  read_only_ = false;
+  unwritable_ = {};
+  return {};
 }
 
 RocksdbLog::~RocksdbLog() {
@@ -165,8 +197,8 @@ void RocksdbLog::close() {
   if (!db_) return;  // never opened again after a failure
   // A clean stop syncs the WAL, so it survives a power loss after. Not after a failed write:
   // RocksDB (as Debian builds it, with assertions) aborts syncing a WAL whose last write failed.
-  if (!failed_) db_->FlushWAL(true);
-  db_->Close();
+  if (!unwritable_) db_->FlushWAL(true).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
   db_.reset();
 }
 
@@ -181,16 +213,13 @@ std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets
     }
   }
   // After a failed write RocksDB refuses every write until told to resume (its background
-  // error); the caller retries once the disk may be back, so try resuming first.
-  if (failed_ || !db_) {
-    if (const auto recovered = recover(); !recovered.ok()) return to_error(recovered);
-    failed_ = false;
-  }
+  // error), and touching its failed files again may trip its assertions: wait for resume().
+  if (unwritable_) return unwritable_;
   rocksdb::WriteOptions write_options;
   write_options.sync = sync;
   const auto status = db_->Write(write_options, &batch);
-  failed_ = !status.ok();
-  return to_error(status);
+  if (!status.ok()) unwritable_ = to_error(status);
+  return unwritable_;
 }
 
 std::error_code RocksdbLog::load(const std::function<void(domain::Record&&)>& sink) {
@@ -206,7 +235,7 @@ std::error_code RocksdbLog::load(const std::function<void(domain::Record&&)>& si
 }
 
 std::error_code RocksdbLog::checkpoint(const std::filesystem::path& directory) {
-  if (!db_) return to_error(rocksdb::Status::IOError("the data directory is not open"));
+  if (unwritable_) return unwritable_;  // a checkpoint flushes the memtable first
   rocksdb::Checkpoint* raw = nullptr;
   if (auto status = rocksdb::Checkpoint::Create(db_.get(), &raw); !status.ok()) {
     return to_error(status);

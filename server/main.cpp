@@ -15,6 +15,7 @@
 #include "server/http_server.hpp"
 #include "server/huge_page_load_arena.hpp"
 #include "server/log.hpp"
+#include "server/rate_limited_log.hpp"
 #include "server/settings.hpp"
 #include "server/sodium_password_hasher.hpp"
 #include "server/timeout_driver.hpp"
@@ -35,6 +36,20 @@ std::string admin_password(const server::Settings& settings) {
   return generated;
 }
 
+// RocksDB's info lines (its flushes and compactions, routine) are this server's debug ones.
+server::LogLevel log_level_of(persistence::LogSeverity severity) {
+  switch (severity) {
+    case persistence::LogSeverity::debug:
+    case persistence::LogSeverity::info:
+      return server::LogLevel::debug;
+    case persistence::LogSeverity::warn:
+      return server::LogLevel::warn;
+    case persistence::LogSeverity::error:
+      return server::LogLevel::error;
+  }
+  return server::LogLevel::error;
+}
+
 // Each connection is a descriptor: lift the soft limit (often 1024) toward the hard one, so the
 // connection cap, not EMFILE, is what a flood meets.
 void raise_open_file_limit(unsigned connections) {
@@ -53,8 +68,25 @@ int serve(const server::Settings& settings) {
   server::SodiumPasswordHasher hasher;
   domain::SystemClock clock;
   std::filesystem::create_directories(settings.data_dir);
-  persistence::RocksdbLog durable_log({settings.data_dir, settings.rocksdb_write_buffer_mib << 20,
-                                       settings.rocksdb_block_cache_mib << 20});
+  persistence::RocksdbOptions storage;
+  storage.directory = settings.data_dir;
+  storage.write_buffer_bytes = settings.rocksdb_write_buffer_mib << 20;
+  storage.block_cache_bytes = settings.rocksdb_block_cache_mib << 20;
+  // A lasting fault (a full disk) makes RocksDB repeat itself every second.
+  server::RateLimitedLog storage_log(0.1, 20);
+  storage.log_sink = [&storage_log](persistence::LogSeverity severity, std::string_view line) {
+    const auto level = log_level_of(severity);
+    level == server::LogLevel::debug ? server::log::debug(line) : storage_log.write(level, line);
+  };
+  storage.log_severity = server::log::enabled(server::LogLevel::debug)
+                             ? persistence::LogSeverity::info
+                             : persistence::LogSeverity::warn;
+  persistence::RocksdbLog durable_log(storage);
+  if (const auto error = durable_log.unwritable()) {
+    server::log::error("the data directory " + settings.data_dir + " cannot take writes (" +
+                       error.message() +
+                       "): serving reads; changes are refused with 503 until it can");
+  }
   domain::Instance instance(clock, durable_log, hasher,
                             settings.durability == server::Durability::power);
   server::HugePageLoadArena load_arena;

@@ -157,7 +157,8 @@ BOOST_AUTO_TEST_CASE(disk_faults_refuse_changes_and_a_restart_holds_exactly_what
       domain::SysId before_id, after_id;
       {
         persistence::RocksdbLog log(options_for(dir, fs));
-        domain::Instance instance(clock, log, hasher, c.sync_writes);
+        // The log's recovery is tried at every write, so the first one after the fault is taken.
+        domain::Instance instance(clock, log, hasher, c.sync_writes, std::chrono::milliseconds(0));
         BOOST_REQUIRE(!instance.load());
         BOOST_REQUIRE(!instance.initialize({"secret", false}));
         const auto before = instance.create(kAdmin, "awa_queue", {{"name", "before"}});

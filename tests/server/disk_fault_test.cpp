@@ -31,7 +31,8 @@ struct Stack {
           options.file_system = std::move(fs);
           return options;
         }()),
-        instance(clock, log, hasher, power) {
+        // The log's recovery is tried at every write, so the first one after the fault is taken.
+        instance(clock, log, hasher, power, std::chrono::milliseconds(0)) {
     BOOST_REQUIRE(!instance.load());
     if (instance.is_new()) BOOST_REQUIRE(!instance.initialize({"admin-pw", false}));
   }
