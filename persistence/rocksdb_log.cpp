@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "persistence/data_directory.hpp"
 #include "persistence/prefix_sorted_memtable.hpp"
 #include "persistence/record_codec.hpp"
 
@@ -96,7 +97,10 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
     env_ = rocksdb::NewCompositeEnv(options.file_system);
     db_options.env = env_.get();
   }
-  db_options.create_if_missing = true;
+  // A new database only where there is nothing: see data_directory.hpp.
+  const DataDirectory found = inspect_data_directory(options.directory);
+  const bool existed = std::filesystem::exists(options.directory);
+  db_options.create_if_missing = found == DataDirectory::fresh;
   db_options.write_buffer_size = options.write_buffer_bytes;
   // Three, not two: a flush slowed by its low priority (below) leaves writes a buffer to go on
   // in rather than stalling them.
@@ -137,18 +141,26 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
+  if (found == DataDirectory::fresh && !existed) {
+    std::error_code error;
+    std::filesystem::create_directories(options.directory, error);
+  }
   auto status = open();
   // A disk too full to open for writing (RocksDB writes a new MANIFEST and WAL at every open)
   // still holds every acknowledged change: serve them, refuse changes until there is room.
-  if (status.IsNoSpace()) {
+  if (status.IsNoSpace() && found == DataDirectory::database) {
     unwritable_ = to_error(status);
     status = open_read_only();
     read_only_ = status.ok();
   }
   if (!status.ok()) {
+    // A failed start leaves no half-made database behind, which the next start would refuse.
+    if (found == DataDirectory::fresh) undo_creation(options.directory, existed);
     throw std::runtime_error("cannot open the data directory " + directory_ + ": " +
                              status.ToString());
   }
+  // From now on a reopen (after a failed write) finds this database, or fails: never a new one.
+  db_options.create_if_missing = false;
 }
 
 rocksdb::Status RocksdbLog::open() {

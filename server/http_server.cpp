@@ -15,6 +15,7 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -400,17 +401,88 @@ private:
   unsigned drained_reads_ = 0;
 };
 
+// The first line of `path`: a key's password, never asked for on the terminal.
+std::string read_password_file(const std::string& path) {
+  std::ifstream in(path);
+  std::string password;
+  if (!in || !std::getline(in, password)) {
+    throw std::runtime_error("cannot read the TLS key password file " + path);
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+// Mozilla's "intermediate" profile (TLS 1.2 and 1.3; for 1.2, only forward-secret AEAD suites),
+// the certificate chain and the key. Errors name the file; an encrypted key takes its password
+// from a file, or is refused: OpenSSL would otherwise ask for it on the terminal.
+void configure_tls(net::ssl::context& context, const TlsFiles& files) {
+  context.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                      net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use |
+                      net::ssl::context::no_compression);
+  SSL_CTX* native = context.native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_cipher_list(native,
+                          "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                          "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                          "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"
+                          "DHE-RSA-CHACHA20-POLY1305");
+  SSL_CTX_set_ciphersuites(native,
+                           "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                           "TLS_CHACHA20_POLY1305_SHA256");
+  SSL_CTX_set1_groups_list(native, "X25519:prime256v1:secp384r1");
+  SSL_CTX_set_dh_auto(native, 1);  // ffdhe2048 for the DHE suites
+  // The client's order of preference, as the profile says: all suites are strong.
+  SSL_CTX_clear_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
+
+  const auto load = [](const char* what, const std::string& path, auto&& load_file) {
+    try {
+      load_file();
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error(std::string("cannot load the TLS ") + what + " " + path + ": " +
+                               e.code().message());
+    }
+  };
+  load("certificate chain", files.certificate_chain,
+       [&] { context.use_certificate_chain_file(files.certificate_chain); });
+  bool encrypted = false;
+  const std::string password = files.private_key_password_file.empty()
+                                   ? std::string()
+                                   : read_password_file(files.private_key_password_file);
+  context.set_password_callback([&](std::size_t, net::ssl::context::password_purpose) {
+    encrypted = true;
+    return password;
+  });
+  try {
+    load("key", files.private_key,
+         [&] { context.use_private_key_file(files.private_key, net::ssl::context::pem); });
+  } catch (const std::runtime_error&) {
+    if (encrypted && files.private_key_password_file.empty()) {
+      throw std::runtime_error("the TLS key " + files.private_key +
+                               " is encrypted: give its password with --tls-key-password-file");
+    }
+    if (encrypted) {
+      throw std::runtime_error("cannot decrypt the TLS key " + files.private_key +
+                               " with the password in " + files.private_key_password_file);
+    }
+    throw;
+  }
+  // The callback refers to this frame: no later key load may call it.
+  context.set_password_callback(
+      [](std::size_t, net::ssl::context::password_purpose) { return std::string(); });
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(unsigned threads, std::chrono::microseconds poll, const HttpLimits& l, Api& a)
+  Impl(unsigned threads, std::chrono::microseconds poll, const HttpLimits& l)
       : workers(make_workers(threads)),
         busy_poll(poll),
         acceptor(workers.front()->io),
         signals(workers.front()->io, SIGINT, SIGTERM),
         slow_work(2),
-        limits(l),
-        api(a) {
+        limits(l) {
     for (auto& worker : workers) keep_running.push_back(net::make_work_guard(worker->io));
   }
 
@@ -438,11 +510,11 @@ struct HttpServer::Impl {
                               const bool over_cap = registry.size() >= limits.max_connections;
                               if (tls) {
                                 launch(std::make_shared<Session<TlsStream>>(
-                                           std::move(socket), *tls, worker, limits, api, registry),
+                                           std::move(socket), *tls, worker, limits, *api, registry),
                                        over_cap);
                               } else {
                                 launch(std::make_shared<Session<TcpStream>>(
-                                           std::move(socket), worker, limits, api, registry),
+                                           std::move(socket), worker, limits, *api, registry),
                                        over_cap);
                               }
                             }
@@ -477,24 +549,15 @@ struct HttpServer::Impl {
   net::thread_pool slow_work;
   std::optional<net::ssl::context> tls;  // set: every connection speaks TLS
   HttpLimits limits;
-  Api& api;
+  Api* api = nullptr;  // set by run(), before the first accept
   SessionRegistry registry;
 };
 
 HttpServer::HttpServer(const std::string& address, std::uint16_t port, const HttpLimits& limits,
-                       unsigned threads, std::chrono::microseconds busy_poll, Api& api,
+                       unsigned threads, std::chrono::microseconds busy_poll,
                        const std::optional<TlsFiles>& tls)
-    : impl_(std::make_unique<Impl>(threads, busy_poll, limits, api)) {
-  if (tls) {
-    // TLS 1.2 at least; the certificate chain and key from PEM files (throws when unreadable).
-    auto& context = impl_->tls.emplace(net::ssl::context::tls_server);
-    context.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                        net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
-                        net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
-    SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
-    context.use_certificate_chain_file(tls->certificate_chain);
-    context.use_private_key_file(tls->private_key, net::ssl::context::pem);
-  }
+    : impl_(std::make_unique<Impl>(threads, busy_poll, limits)) {
+  if (tls) configure_tls(impl_->tls.emplace(net::ssl::context::tls_server), *tls);
   const tcp::endpoint endpoint(net::ip::make_address(address), port);
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol());
@@ -511,7 +574,8 @@ std::uint16_t HttpServer::port() const {
   return impl_->acceptor.local_endpoint().port();
 }
 
-void HttpServer::run() {
+void HttpServer::run(Api& api) {
+  impl_->api = &api;
   impl_->signals.async_wait([this](beast::error_code ec, int signal) {
     if (ec) return;
     log::info("signal " + std::to_string(signal) + ": finishing in-flight requests");
@@ -524,6 +588,8 @@ void HttpServer::run() {
   }
   impl_->workers.front()->run(impl_->busy_poll);
   for (auto& t : threads) t.join();
+  // The slow work in hand (a login's hash) is done before the Api it calls into may go.
+  impl_->slow_work.join();
 }
 
 void HttpServer::stop() {

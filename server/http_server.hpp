@@ -36,22 +36,24 @@ const char* io_backend();
 struct TlsFiles {
   std::string certificate_chain;
   std::string private_key;
+  std::string private_key_password_file;  // for an encrypted key; empty: none
 };
 
 class HttpServer {
 public:
-  // Binds at once (throws std::system_error when it cannot, or the TLS files do not load);
-  // serves from run(), over TLS (1.2 or later) when `tls` is given.
+  // Binds at once and loads the TLS files (throws when it cannot, before anything else is
+  // started: a start that fails here has touched no data); serves `api` from run(), over TLS
+  // (1.2 or later) when `tls` is given.
   // `busy_poll`: after work, each I/O thread polls this long before sleeping (0: at once).
   HttpServer(const std::string& address, std::uint16_t port, const HttpLimits& limits,
-             unsigned threads, std::chrono::microseconds busy_poll, Api& api,
+             unsigned threads, std::chrono::microseconds busy_poll,
              const std::optional<TlsFiles>& tls = std::nullopt);
   ~HttpServer();
 
   std::uint16_t port() const;
   // Serves until SIGINT/SIGTERM or stop(); then stops accepting, finishes in-flight requests
   // and returns.
-  void run();
+  void run(Api& api);
   void stop();
 
   // Runs slow work on the server's own small pool (used for password hashing).

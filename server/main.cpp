@@ -65,9 +65,25 @@ void raise_open_file_limit(unsigned connections) {
 
 int serve(const server::Settings& settings) {
   server::require_io_backend();  // before the data directory is read: fail fast
+  // Bound, and the TLS files loaded, before the data directory is touched: a start that fails
+  // on its address or its certificate leaves the directory as it was (a new one unseeded, and
+  // no admin password printed by a run that never served).
+  const server::HttpLimits limits{8 * 1024,
+                                  1024 * 1024,
+                                  settings.read_timeout_seconds,
+                                  settings.idle_timeout_seconds,
+                                  settings.max_connections,
+                                  settings.max_requests_per_connection};
+  raise_open_file_limit(settings.max_connections);
+  std::optional<server::TlsFiles> tls;
+  if (!settings.tls_certificate.empty()) {
+    tls = {settings.tls_certificate, settings.tls_key, settings.tls_key_password_file};
+  }
+  server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
+                            std::chrono::microseconds(settings.busy_poll_microseconds), tls);
+
   server::SodiumPasswordHasher hasher;
   domain::SystemClock clock;
-  std::filesystem::create_directories(settings.data_dir);
   persistence::RocksdbOptions storage;
   storage.directory = settings.data_dir;
   storage.write_buffer_bytes = settings.rocksdb_write_buffer_mib << 20;
@@ -118,28 +134,15 @@ int serve(const server::Settings& settings) {
   }
 
   server::Authenticator authenticator(instance, hasher);
-  server::HttpServer* http = nullptr;
   server::Api api(
       instance, authenticator,
-      [&http](std::function<void()> work) { http->offload(std::move(work)); }, &snapshots);
-  const server::HttpLimits limits{8 * 1024,
-                                  1024 * 1024,
-                                  settings.read_timeout_seconds,
-                                  settings.idle_timeout_seconds,
-                                  settings.max_connections,
-                                  settings.max_requests_per_connection};
-  raise_open_file_limit(settings.max_connections);
-  std::optional<server::TlsFiles> tls;
-  if (!settings.tls_certificate.empty()) tls = {settings.tls_certificate, settings.tls_key};
-  server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
-                            std::chrono::microseconds(settings.busy_poll_microseconds), api, tls);
-  http = &server;
+      [&server](std::function<void()> work) { server.offload(std::move(work)); }, &snapshots);
   server::log::info("listening on " + settings.listen_address + ":" +
                     std::to_string(server.port()) + (tls ? " (HTTPS)" : "") + " with " +
                     std::to_string(settings.threads) + " threads, durability " +
                     (settings.durability == server::Durability::power ? "power" : "process") +
                     ", I/O on " + server::io_backend());
-  server.run();
+  server.run(api);
 
   timeouts.stop();
   snapshots.stop();

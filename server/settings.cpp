@@ -92,7 +92,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       "snapshots to keep, 1-1000; older ones are deleted")(
       "tls-cert", po::value(&s.tls_certificate),
       "PEM certificate chain: serve HTTPS (TLS 1.2 or later) instead of HTTP; needs --tls-key")(
-      "tls-key", po::value(&s.tls_key), "PEM private key of --tls-cert");
+      "tls-key", po::value(&s.tls_key), "PEM private key of --tls-cert")(
+      "tls-key-password-file", po::value(&s.tls_key_password_file),
+      "file whose first line is the password of an encrypted --tls-key (never asked for on the "
+      "terminal)");
 
   CommandLine result;
   try {
@@ -140,6 +143,9 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     check_bounds("snapshot-keep", s.snapshot_keep, 1u, 1000u);
     if (s.tls_certificate.empty() != s.tls_key.empty()) {
       throw po::error("--tls-cert and --tls-key go together");
+    }
+    if (!s.tls_key_password_file.empty() && s.tls_key.empty()) {
+      throw po::error("--tls-key-password-file needs --tls-key");
     }
     if (s.snapshot_dir.empty()) {
       std::string data_dir = s.data_dir;

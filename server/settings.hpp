@@ -37,6 +37,7 @@ struct Settings {
   unsigned snapshot_keep = 5;              // the newest ones kept; older ones are deleted
   std::string tls_certificate;             // PEM chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;
+  std::string tls_key_password_file;  // the first line of it decrypts an encrypted --tls-key
 };
 
 // What the command line asked for: settings to run with, or text to print and an exit code.

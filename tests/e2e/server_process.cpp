@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <regex>
 #include <stdexcept>
 
@@ -11,7 +12,10 @@ namespace awa::testing {
 
 ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
                              bool wait_until_listening) {
-  args.insert(args.begin(), {AWA_SERVER_BINARY, "--listen", "127.0.0.1:0"});
+  if (std::find(args.begin(), args.end(), "--listen") == args.end()) {
+    args.insert(args.begin(), {"--listen", "127.0.0.1:0"});
+  }
+  args.insert(args.begin(), AWA_SERVER_BINARY);
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();

@@ -14,7 +14,8 @@ namespace awa::testing {
 
 class ServerProcess {
 public:
-  // Starts the binary with `--listen 127.0.0.1:0` and `args`, and waits until it listens.
+  // Starts the binary with `args` (and `--listen 127.0.0.1:0` unless they give one), and waits
+  // until it listens.
   explicit ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env = {},
                          bool wait_until_listening = true);
   ~ServerProcess();

@@ -1,8 +1,12 @@
-// HTTPS with --tls-cert/--tls-key: TLS 1.2 and 1.3 are served, TLS 1.1 is refused, plain HTTP on
-// the HTTPS port gets no HTTP answer. curl is the client (a test dependency, in install-deps).
+// HTTPS with --tls-cert/--tls-key: TLS 1.2 and 1.3 are served, TLS 1.1 is refused, and so are
+// TLS 1.2 suites without forward secrecy or AEAD (Mozilla's intermediate profile); plain HTTP on
+// the HTTPS port gets no HTTP answer; file errors name the file; an encrypted key takes its
+// password from a file, never from the terminal. curl is the client (a test dependency, in
+// install-deps).
 #include <boost/test/unit_test.hpp>
 
 #include <cstdio>
+#include <fstream>
 
 #include "tests/e2e/e2e_fixture.hpp"
 
@@ -53,6 +57,16 @@ BOOST_AUTO_TEST_CASE(https_with_tls_1_2_as_the_floor) {
       curl(trust + "--tlsv1.1 --tls-max 1.1 --ciphers DEFAULT@SECLEVEL=0 " + url + "/healthz");
   BOOST_TEST(old.exit_code != 0, old.output);
 
+  // TLS 1.2's suites: forward secrecy and AEAD only.
+  const auto tls12 = trust + "--tlsv1.2 --tls-max 1.2 --ciphers ";
+  BOOST_TEST(curl(tls12 + "ECDHE-RSA-AES128-GCM-SHA256 " + url + "/healthz").exit_code == 0);
+  BOOST_TEST(curl(tls12 + "ECDHE-RSA-CHACHA20-POLY1305 " + url + "/healthz").exit_code == 0);
+  for (const std::string weak :
+       {"AES128-SHA", "AES128-GCM-SHA256", "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384"}) {
+    const auto refused = curl(tls12 + weak + " " + url + "/healthz");
+    BOOST_TEST(refused.exit_code != 0, weak << ": " << refused.output);
+  }
+
   // Plain HTTP on the HTTPS port: no HTTP answer, the connection is closed.
   const auto plain = raw_exchange(demo.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   BOOST_TEST(plain.received.rfind("HTTP/1.1", 0) != 0u);
@@ -68,6 +82,44 @@ BOOST_AUTO_TEST_CASE(tls_flags_are_checked) {
                             "--tls-key", kTls + "key.pem"},
                            {}, false);
   BOOST_TEST(unreadable.wait_exit() == 1);
+  BOOST_TEST(unreadable.log().find("certificate chain /nonexistent.pem") != std::string::npos,
+             unreadable.log());
+  ServerProcess no_key({"--data-dir", dir.path().string(), "--tls-cert", kTls + "cert.pem",
+                        "--tls-key", "/nonexistent-key.pem"},
+                       {}, false);
+  BOOST_TEST(no_key.wait_exit() == 1);
+  BOOST_TEST(no_key.log().find("key /nonexistent-key.pem") != std::string::npos, no_key.log());
+  ServerProcess password_alone({"--tls-key-password-file", kTls + "key-password.txt"}, {}, false);
+  BOOST_TEST(password_alone.wait_exit() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(an_encrypted_key_takes_its_password_from_a_file_never_from_the_terminal) {
+  TempDir dir;
+  // Without the password: a clear refusal, at once (no prompt waits for a terminal).
+  ServerProcess refused({"--data-dir", dir.path().string(), "--tls-cert", kTls + "cert.pem",
+                         "--tls-key", kTls + "key-encrypted.pem"},
+                        {}, false);
+  BOOST_TEST(refused.wait_exit(std::chrono::seconds(10)) == 1);
+  BOOST_TEST(refused.log().find("key-encrypted.pem is encrypted: give its password with "
+                                "--tls-key-password-file") != std::string::npos,
+             refused.log());
+  // A wrong password: refused, naming both files.
+  TempDir other;
+  const auto wrong = (other.path() / "wrong.txt").string();
+  { std::ofstream(wrong) << "not the password\n"; }
+  ServerProcess mistaken(
+      {"--data-dir", dir.path().string(), "--tls-cert", kTls + "cert.pem", "--tls-key",
+       kTls + "key-encrypted.pem", "--tls-key-password-file", wrong},
+      {}, false);
+  BOOST_TEST(mistaken.wait_exit(std::chrono::seconds(10)) == 1);
+  BOOST_TEST(mistaken.log().find("cannot decrypt the TLS key") != std::string::npos,
+             mistaken.log());
+  // With it: HTTPS.
+  DemoServer demo({"--tls-cert", kTls + "cert.pem", "--tls-key", kTls + "key-encrypted.pem",
+                   "--tls-key-password-file", kTls + "key-password.txt"});
+  const std::string url = "https://127.0.0.1:" + std::to_string(demo.server->port());
+  const auto health = curl("--cacert " + kTls + "cert.pem " + url + "/healthz");
+  BOOST_TEST(health.exit_code == 0, health.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
