@@ -327,7 +327,8 @@ void Instance::hash_passwords(std::string_view table, FieldValues& values) const
   const auto t = table_named(table);
   if (!t) return;
   for (auto& [name, value] : values) {
-    if (is_password_field(*t, name)) value = hasher_.hash(value);
+    // An empty one stays empty, to be refused as such.
+    if (is_password_field(*t, name) && !value.empty()) value = hasher_.hash(value);
   }
 }
 

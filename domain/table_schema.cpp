@@ -13,9 +13,12 @@ using K = FieldKind;
   }
 
 constexpr FieldSpec kUserFields[] = {
-    AWA_SYS_FIELDS,     {"user_name", K::text, {}, true},
-    {"name", K::text},  {"password", K::password},
-    {"roles", K::text}, {"active", K::boolean, "true"},
+    AWA_SYS_FIELDS,
+    {"user_name", K::text, {}, true, ":", "HTTP Basic authentication cannot carry it"},
+    {"name", K::text},
+    {"password", K::password},
+    {"roles", K::text},
+    {"active", K::boolean, "true"},
 };
 constexpr FieldSpec kQueueFields[] = {
     AWA_SYS_FIELDS,

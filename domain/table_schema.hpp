@@ -35,6 +35,9 @@ struct FieldSpec {
   FieldKind kind;
   std::string_view default_value = {};
   bool unique = false;  // unique across the table when not empty
+  // Characters a written value may not hold, and why (the error says so).
+  std::string_view forbidden = {};
+  std::string_view forbidden_because = {};
 };
 
 struct TableSpec {

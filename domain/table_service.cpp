@@ -83,8 +83,17 @@ bool matches(const Record& record, const std::vector<Term>& terms) {
   });
 }
 
+Failure invalid_value(const FieldSpec& field, std::string_view why) {
+  return fail(errc::bad_request,
+              "Invalid value for field " + std::string(field.name) + ": " + std::string(why));
+}
+
 // Checks and normalises one written value; empty optional means "ignore this field".
 Outcome<std::optional<std::string>> normalise(const FieldSpec& field, const std::string& value) {
+  if (const auto at = value.find_first_of(field.forbidden); at != std::string::npos) {
+    return invalid_value(field, "it may not hold '" + value.substr(at, 1) + "' (" +
+                                    std::string(field.forbidden_because) + ")");
+  }
   switch (field.kind) {
     case FieldKind::timestamp:
       return std::optional<std::string>{};  // set by the server
@@ -104,8 +113,12 @@ Outcome<std::optional<std::string>> normalise(const FieldSpec& field, const std:
       if (!id) break;
       return std::optional<std::string>{id->str()};
     }
-    case FieldKind::text:
     case FieldKind::password:
+      // Given already hashed (Instance::hash_passwords), unless it was empty: a user may have
+      // no password (and then never signs in), but an empty one is never set.
+      if (value.empty()) return invalid_value(field, "a password may not be empty");
+      return std::optional<std::string>{value};
+    case FieldKind::text:
       return std::optional<std::string>{value};
   }
   return fail(errc::bad_request,

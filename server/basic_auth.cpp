@@ -89,7 +89,9 @@ std::optional<domain::Caller> Authenticator::verify(std::string_view authorizati
   const auto credentials = parse_basic_authorization(authorization);
   if (!credentials) return std::nullopt;
   const auto credential = instance_.credential(credentials->user_name);
-  if (!credential) {
+  // No user, a user without a password, or an empty one given: never signed in, at the cost of a
+  // hash all the same, so timing does not tell which.
+  if (!credential || credential->password_hash.empty() || credentials->password.empty()) {
     (void)hasher_.verify(dummy_hash_, credentials->password);
     return std::nullopt;
   }

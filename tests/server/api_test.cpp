@@ -2,75 +2,15 @@
 // forms, negotiation, and answers that wait for durability.
 #include "server/api.hpp"
 
-#include <boost/json.hpp>
-#include <boost/test/unit_test.hpp>
 #include <sodium.h>
-
-#include <future>
 
 #include "domain/presence_states.hpp"
 #include "domain/time_format.hpp"
-#include "server/sodium_password_hasher.hpp"
-#include "tests/support/basic_header.hpp"
-#include "tests/support/memory_log.hpp"
+#include "tests/server/api_fixture.hpp"
 
 using namespace awa;
 using namespace awa::server;
-
-namespace {
-
-const std::string kInteraction = "59616aba87bd5210be070d48dabb35e6";
-const std::string kQueue = "92f8942787851210be070d48dabb35fb";
-const std::string kAlice = "0d584509c323120095ccd02422d3ae5b";
-
-std::string basic(std::string_view user_colon_password) {
-  return testing::basic_header(user_colon_password);
-}
-
-struct ApiFixture {
-  ApiFixture() { BOOST_REQUIRE(!instance.initialize({"admin-pw", true})); }
-
-  HttpResponse call(std::string method, std::string target, std::string body = {},
-                    std::string authorization = basic("admin:admin-pw"),
-                    std::string content_type = {}, std::string accept = {}) {
-    HttpRequest request{std::move(method),       std::move(target), std::move(authorization),
-                        std::move(content_type), std::move(accept), std::move(body)};
-    std::promise<HttpResponse> answered;
-    api.handle(std::move(request), [&](HttpResponse r) { answered.set_value(std::move(r)); });
-    return answered.get_future().get();
-  }
-  HttpResponse as_integration(std::string method, std::string target, std::string body = {}) {
-    return call(std::move(method), std::move(target), std::move(body), basic("integration:demo"));
-  }
-
-  std::string offer_body(const std::string& agent = kAlice) {
-    return R"({"queue_id": ")" + kQueue + R"(", "assignment": {"agent_sys_id": ")" + agent +
-           R"(", "timeout": 30}})";
-  }
-  std::string offer_path(const std::string& version = "") {
-    return "/api/now/" + version + "awa/documents/interaction/" + kInteraction + "/offer";
-  }
-
-  domain::SystemClock clock;
-  testing::MemoryLog log;
-  SodiumPasswordHasher hasher;
-  domain::Instance instance{clock, log, hasher, false};
-  Authenticator authenticator{instance, hasher};
-  Api api{instance, authenticator, [](std::function<void()> work) { work(); }};
-};
-
-boost::json::value parse(const HttpResponse& r) {
-  return boost::json::parse(r.body);
-}
-
-std::string header(const HttpResponse& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k == name) return v;
-  }
-  return {};
-}
-
-}  // namespace
+using namespace awa::testing;
 
 BOOST_FIXTURE_TEST_SUITE(api, ApiFixture)
 
