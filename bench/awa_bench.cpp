@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/auth_flood.hpp"
 #include "bench/latency_histogram.hpp"
 #include "bench/process_usage.hpp"
 #include "bench/request_bytes.hpp"
@@ -486,8 +487,12 @@ double own_cpu_seconds() {
 
 int main(int argc, char** argv) {
   Options o;
+  AuthFloodOptions flood;
   std::string target = o.host + ":" + o.port;
-  std::string scenarios_help = "scenario:";
+  std::string scenarios_help =
+      "scenario:\n  auth-flood: clients with cached credentials and fresh valid sign-ins, "
+      "quiet, then under a flood of wrong passwords and a burst of connect-send-close requests "
+      "(see bench/auth_flood.hpp)";
   for (const auto& s : all_scenarios()) scenarios_help += "\n  " + s.name + ": " + s.description;
   po::options_description flags("awa-bench options");
   flags.add_options()("help", "print this help")(
@@ -519,7 +524,17 @@ int main(int argc, char** argv) {
       "due, yielding its core to any other thread that wants it: sends leave on time (a "
       "sleeping client is late by its own wake-up, which the latency counts as the server's)")(
       "progress-lines", po::bool_switch(&o.progress_lines),
-      "each second's progress on a line of its own (for a log), not over the last");
+      "each second's progress on a line of its own (for a log), not over the last")(
+      "flood-clients", po::value(&flood.flood_clients)->default_value(flood.flood_clients),
+      "auth-flood: clients sending wrong passwords, each from its own loopback address")(
+      "burst", po::value(&flood.burst)->default_value(flood.burst),
+      "auth-flood: connect-send-close requests at the flood's start")(
+      "burst-body", po::value(&flood.burst_body)->default_value(flood.burst_body),
+      "auth-flood: bytes of body in each of them")(
+      "cached-rate", po::value(&flood.cached_rate)->default_value(flood.cached_rate),
+      "auth-flood: requests per second with cached credentials, all clients together")(
+      "sign-in-rate", po::value(&flood.sign_in_rate)->default_value(flood.sign_in_rate),
+      "auth-flood: fresh valid sign-ins per second");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, flags), vm);
@@ -531,6 +546,20 @@ int main(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << flags << "\n";
     return 0;
+  }
+  if (o.scenario == "auth-flood") {
+    const auto colon_at = target.rfind(':');
+    if (colon_at == std::string::npos) {
+      std::cerr << "awa-bench: --target must be HOST:PORT\n";
+      return 2;
+    }
+    flood.host = target.substr(0, colon_at);
+    flood.port = target.substr(colon_at + 1);
+    flood.admin_authorization = "Basic " + base64(o.user + ":" + o.password);
+    if (!vm["duration"].defaulted()) flood.seconds = o.duration;  // else its own default
+    flood.server_pids = o.server_pids;
+    flood.json_file = o.json_file;
+    return run_auth_flood(flood);
   }
   const Scenario* scenario = find_scenario(o.scenario);
   const auto colon = target.rfind(':');

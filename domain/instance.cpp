@@ -1,5 +1,6 @@
 #include "domain/instance.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -330,6 +331,15 @@ void Instance::hash_passwords(std::string_view table, FieldValues& values) const
     // An empty one stays empty, to be refused as such.
     if (is_password_field(*t, name) && !value.empty()) value = hasher_.hash(value);
   }
+}
+
+bool Instance::hashes_a_password(const Caller& caller, std::string_view table,
+                                 const FieldValues& values) const {
+  const auto t = table_named(table);
+  if (!t || !caller.roles.has_exactly(Role::admin)) return false;
+  return std::any_of(values.begin(), values.end(), [&](const auto& field) {
+    return !field.second.empty() && is_password_field(*t, field.first);
+  });
 }
 
 Answer<Record> Instance::create(const Caller& caller, std::string_view table, FieldValues values) {

@@ -110,6 +110,10 @@ public:
   Answer<Record> update(const Caller& caller, std::string_view table, std::string_view sys_id,
                         FieldValues values);
   Answer<bool> remove(const Caller& caller, std::string_view table, std::string_view sys_id);
+  // Whether create() or update() of `values` would hash a password (slow: call them off the
+  // I/O threads then).
+  bool hashes_a_password(const Caller& caller, std::string_view table,
+                         const FieldValues& values) const;
 
   // Active users only.
   std::optional<Credential> credential(std::string_view user_name) const;

@@ -58,6 +58,26 @@ HttpResponse unauthorized(BodyFormat format) {
   return r;
 }
 
+// Password hashes waiting are as many as the server takes.
+HttpResponse busy(BodyFormat format) {
+  return Api::error_response(503, "Service Unavailable",
+                             "Too many sign-ins and password changes in progress; try again later",
+                             format);
+}
+
+// Sign-ins limited (LoginLimiter): how long to wait, in whole seconds, at least one.
+HttpResponse too_many_sign_ins(std::chrono::steady_clock::duration wait, BodyFormat format) {
+  const auto seconds =
+      std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(wait).count());
+  HttpResponse r = Api::error_response(
+      429, "Too Many Requests",
+      "Too many failed sign-ins from this address or for this user; try again in " +
+          std::to_string(seconds) + " s",
+      format);
+  r.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return r;
+}
+
 // This server's own endpoints (stats, check, snapshots) are for admins.
 HttpResponse admin_only(BodyFormat format) {
   return Api::error_response(403, "User Not Authorized", "Requires the admin role", format);
@@ -131,11 +151,13 @@ HttpResponse Api::error_response(unsigned status, std::string_view message,
 }
 
 Api::Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
-         Snapshots* snapshots)
+         Snapshots* snapshots, LoginLimiter::Limits login_limits)
     : instance_(instance),
       authenticator_(authenticator),
       offload_(std::move(offload)),
-      snapshots_(snapshots) {}
+      snapshots_(snapshots),
+      login_limiter_(login_limits),
+      refused_sign_ins_(1.0, 10) {}
 
 HttpResponse Api::health() const {
   const auto error = instance_.storage_error();
@@ -155,40 +177,108 @@ void Api::note_write(std::error_code error) {
   }
 }
 
-void Api::handle(HttpRequest request, Respond respond, Lead lead) {
+void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitted admitted) {
   // Health checks come from load balancers and orchestrators, without credentials.
-  if (request.target == "/healthz") {
-    if (request.method != "GET" && request.method != "HEAD") {
-      return respond(method_not_allowed("GET, HEAD", BodyFormat::json));
+  if (head.target == "/healthz") {
+    if (head.method != "GET" && head.method != "HEAD") {
+      return admitted({{}, method_not_allowed("GET, HEAD", BodyFormat::json)});
     }
-    return respond(health());
+    return admitted({{}, health()});
   }
-  const auto out = response_format(request.accept);
+  const auto out = response_format(head.accept);
   // Errors before authentication are written in the format asked for, or JSON.
   const BodyFormat early = out.value_or(BodyFormat::json);
   // A header the cache knows was verified before, so it parses: decode only the others.
   const auto caller =
-      request.authorization.empty() ? std::nullopt : authenticator_.cached(request.authorization);
-  if (!caller &&
-      (request.authorization.empty() || !parse_basic_authorization(request.authorization))) {
-    return respond(unauthorized(early));
-  }
+      head.authorization.empty() ? std::nullopt : authenticator_.cached(head.authorization);
+  const auto credentials = caller || head.authorization.empty()
+                               ? std::nullopt
+                               : parse_basic_authorization(head.authorization);
+  if (!caller && !credentials) return admitted({{}, unauthorized(early)});
   if (!out) {
+    return admitted({{},
+                     error_response(406, "Not Acceptable",
+                                    "Supported response types: application/json, "
+                                    "application/xml")});
+  }
+  if (caller) return admitted({caller, {}});
+
+  // A password hash: only within the sign-in limits, and only for a client still there.
+  const auto decision =
+      login_limiter_.admit(client.peer, credentials->user_name, LoginLimiter::Clock::now());
+  if (!decision.admitted) {
+    refused_sign_ins_.write(LogLevel::warn, "sign-in refused for user " +
+                                                log::printable(credentials->user_name) + " from " +
+                                                client.peer + ": too many failed sign-ins");
+    return admitted({{}, too_many_sign_ins(decision.retry_after, *out), true});
+  }
+  auto verify = [this, authorization = head.authorization, user = credentials->user_name, client,
+                 format = *out, admitted](bool run) {
+    if (!run) {  // pushed out of the queue by sign-ins in better standing
+      login_limiter_.finished(client.peer, user, LoginLimiter::Result::abandoned,
+                              LoginLimiter::Clock::now());
+      return admitted({{}, busy(format)});
+    }
+    if (!client.open()) {  // gone while it waited: not worth a hash
+      login_limiter_.finished(client.peer, user, LoginLimiter::Result::abandoned,
+                              LoginLimiter::Clock::now());
+      return admitted({{}, unauthorized(format)});
+    }
+    const auto verified = authenticator_.verify(authorization);
+    login_limiter_.finished(
+        client.peer, user,
+        verified ? LoginLimiter::Result::succeeded : LoginLimiter::Result::failed,
+        LoginLimiter::Clock::now());
+    if (!verified) {
+      refused_sign_ins_.write(LogLevel::warn, "failed sign-in for user " + log::printable(user) +
+                                                  " from " + client.peer);
+      return admitted({{}, unauthorized(format), true});
+    }
+    admitted({verified, {}});
+  };
+  const auto priority =
+      decision.standing == LoginLimiter::Standing::good      ? SlowWorkPool::Priority::high
+      : decision.standing == LoginLimiter::Standing::unknown ? SlowWorkPool::Priority::normal
+                                                             : SlowWorkPool::Priority::low;
+  if (!offload_(priority, std::move(verify), [open = client.open] { return !open(); })) {
+    login_limiter_.finished(client.peer, credentials->user_name, LoginLimiter::Result::abandoned,
+                            LoginLimiter::Clock::now());
+    admitted({{}, busy(*out)});
+  }
+}
+
+void Api::handle(HttpRequest request, Respond respond, Lead lead) {
+  auto shared = std::make_shared<HttpRequest>(std::move(request));
+  // Admitted on this thread (a cached credential): `lead` holds; on another, write at once.
+  auto on_this_thread = std::make_shared<std::atomic<bool>>(true);
+  admit(*shared, {}, [this, shared, respond, lead, on_this_thread](Admission admission) mutable {
+    if (!admission.caller) return respond(std::move(admission.answer));
+    handle(std::move(*shared), *admission.caller, std::move(respond),
+           on_this_thread->load() ? lead : Lead::now);
+  });
+  on_this_thread->store(false);
+}
+
+void Api::respond_when_durable(domain::CommitQueue::Ticket ticket, HttpResponse response,
+                               HttpResponse (*on_failure)(BodyFormat), BodyFormat out,
+                               Respond respond, Lead lead) {
+  instance_.when_durable(
+      ticket,
+      [this, respond = std::move(respond), response = std::move(response), on_failure,
+       out](std::error_code error) mutable {
+        note_write(error);
+        respond(error ? on_failure(out) : std::move(response));
+      },
+      lead);
+}
+
+void Api::handle(HttpRequest request, const domain::Caller& caller, Respond respond, Lead lead) {
+  const auto format = response_format(request.accept);
+  if (!format) {
     return respond(error_response(406, "Not Acceptable",
                                   "Supported response types: application/json, application/xml"));
   }
-  if (caller) return dispatch(request, *caller, *out, std::move(respond), lead);
-  auto shared = std::make_shared<HttpRequest>(std::move(request));
-  offload_([this, shared, format = *out, respond = std::move(respond)]() mutable {
-    const auto caller = authenticator_.verify(shared->authorization);
-    if (!caller) return respond(unauthorized(format));
-    // Off the I/O loop: no flush follows, so write at once.
-    dispatch(*shared, *caller, format, std::move(respond), Lead::now);
-  });
-}
-
-void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, BodyFormat out,
-                   Respond respond, Lead lead) {
+  const BodyFormat out = *format;
   const auto parsed = parse_route(request.target);
   if (!parsed) return respond(not_found_path(out));
   if (!*parsed) return respond(failure_response(parsed->failure(), out));
@@ -209,17 +299,10 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
   boost::json::monotonic_resource body_memory(body_buffer, sizeof body_buffer);
   const auto body = [&] { return parse_body(request.body, *in, &body_memory); };
 
-  // Sends `response` once what it reflects is durable; a failed write sends `on_storage_failure`.
   const auto answer_when_durable = [&](domain::CommitQueue::Ticket ticket, HttpResponse response,
                                        StorageFailure on_storage_failure) {
-    instance_.when_durable(
-        ticket,
-        [this, respond = std::move(respond), response = std::move(response), on_storage_failure,
-         out](std::error_code error) mutable {
-          note_write(error);
-          respond(error ? on_storage_failure(out) : std::move(response));
-        },
-        lead);
+    respond_when_durable(ticket, std::move(response), on_storage_failure, out, std::move(respond),
+                         lead);
   };
   // The usual shape: an answer in the result envelope, or the platform's error envelope.
   const auto answer = [&](auto&& domain_answer, unsigned ok_status, auto encode) {
@@ -371,11 +454,6 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
     const auto encode_record = [selected](const domain::Record& r) {
       return message::record(r, selected);
     };
-    const auto values = [&]() -> domain::Outcome<domain::FieldValues> {
-      auto parsed_body = body();
-      if (!parsed_body) return parsed_body.failure();
-      return message::decode_fields(parsed_body.value());
-    };
     if (path.size() == 2) {
       if (method == "GET") {
         domain::ListRequest list{path[1], route.param("sysparm_query"),
@@ -386,19 +464,13 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
                       });
       }
       if (method == "POST") {
-        auto given = values();
-        if (!given) return respond(failure_response(given.failure(), out));
-        return answer(instance_.create(caller, path[1], std::move(given.value())), 201,
-                      encode_record);
+        return write_record(path, request, caller, out, selected, std::move(respond), lead);
       }
       return respond(method_not_allowed("GET, POST", out));
     }
     if (method == "GET") return answer(instance_.get(caller, path[1], path[2]), 200, encode_record);
     if (method == "PUT" || method == "PATCH") {
-      auto given = values();
-      if (!given) return respond(failure_response(given.failure(), out));
-      return answer(instance_.update(caller, path[1], path[2], std::move(given.value())), 200,
-                    encode_record);
+      return write_record(path, request, caller, out, selected, std::move(respond), lead);
     }
     if (method == "DELETE") {
       auto result = instance_.remove(caller, path[1], path[2]);
@@ -409,6 +481,39 @@ void Api::dispatch(const HttpRequest& request, const domain::Caller& caller, Bod
     return respond(method_not_allowed("GET, PUT, PATCH, DELETE", out));
   }
   respond(not_found_path(out));
+}
+
+void Api::write_record(const std::vector<std::string>& path, const HttpRequest& request,
+                       const domain::Caller& caller, BodyFormat out,
+                       const std::vector<std::string>* fields, Respond respond, Lead lead) {
+  auto parsed = parse_body(request.body, *request_format(request.content_type));
+  if (!parsed) return respond(failure_response(parsed.failure(), out));
+  auto given = message::decode_fields(parsed.value());
+  if (!given) return respond(failure_response(given.failure(), out));
+  const bool hashes = instance_.hashes_a_password(caller, path[1], given.value());
+  const std::optional<std::vector<std::string>> wanted =
+      fields ? std::optional(*fields) : std::nullopt;
+  // Runs where it is called: on the I/O thread, or (hashing a password) on the slow pool.
+  auto write = [this, path, caller, out, wanted, values = std::move(given.value()),
+                respond](Lead lead) mutable {
+    const auto* selected = wanted ? &*wanted : nullptr;
+    auto result = path.size() == 2 ? instance_.create(caller, path[1], std::move(values))
+                                   : instance_.update(caller, path[1], path[2], std::move(values));
+    HttpResponse response = result.outcome
+                                ? render(path.size() == 2 ? 201 : 200,
+                                         message::record(result.outcome.value(), selected), out)
+                                : failure_response(result.outcome.failure(), out);
+    respond_when_durable(result.ticket, std::move(response), storage_error, out, std::move(respond),
+                         lead);
+  };
+  if (!hashes) return write(lead);
+  // A password hash takes tens of milliseconds: not on the I/O thread. Off it, no flush follows,
+  // so the answer writes at once.
+  auto work = [write, respond, out](bool run) mutable {
+    if (!run) return respond(busy(out));
+    write(Lead::now);
+  };
+  if (!offload_(SlowWorkPool::Priority::high, std::move(work), nullptr)) respond(busy(out));
 }
 
 }  // namespace awa::server

@@ -4,30 +4,67 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
+#include <optional>
 
 #include "domain/instance.hpp"
 #include "server/basic_auth.hpp"
 #include "server/body_format.hpp"
 #include "server/http_message.hpp"
+#include "server/login_limiter.hpp"
+#include "server/rate_limited_log.hpp"
+#include "server/slow_work_pool.hpp"
 #include "server/snapshots.hpp"
 
 namespace awa::server {
 
+// What the HTTP layer tells of the connection a request came on.
+struct ClientConnection {
+  std::string peer;  // the client's address: who sign-in limits count against
+  // False once the client has gone (closed its side): its sign-in is not worth a hash.
+  std::function<bool()> open = [] { return true; };
+};
+
+// The outcome of a request's header: signed in, or an answer already.
+struct Admission {
+  std::optional<domain::Caller> caller;  // signed in: read the body, then handle() it
+  HttpResponse answer;                   // otherwise the answer (an error, or /healthz's)
+  // A refused sign-in (wrong credentials, or limited): answered only after kRefusalDelay, so a
+  // client that ignores Retry-After makes at most one attempt a second on a connection.
+  bool delayed = false;
+};
+
 class Api {
 public:
   using Respond = std::function<void(HttpResponse)>;
-  // Runs slow work (password hashing) away from the I/O threads.
-  using Offload = std::function<void(std::function<void()>)>;
+  using Admitted = std::function<void(Admission)>;
+  // Runs slow work (password hashing) away from the I/O threads, as SlowWorkPool::try_post does:
+  // by priority; false when it takes no more now; `abandoned` tells when the work has lost its
+  // purpose (its client has gone).
+  using Offload = std::function<bool(SlowWorkPool::Priority, SlowWorkPool::Work,
+                                     std::function<bool()> abandoned)>;
+  // An Offload that runs the work at once, on the calling thread (tests, fuzzing).
+  static bool run_here(SlowWorkPool::Priority, SlowWorkPool::Work work, std::function<bool()>) {
+    work(true);
+    return true;
+  }
+  static constexpr std::chrono::seconds kRefusalDelay{1};
 
   // `snapshots` may be null: no snapshot endpoint then.
   Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
-      Snapshots* snapshots = nullptr);
+      Snapshots* snapshots = nullptr, LoginLimiter::Limits login_limits = {});
 
-  // Calls `respond` exactly once, possibly on another thread. With Lead::on_flush the answer may
-  // wait for a call to flush(): an I/O loop calls it once per round of requests, so they share
-  // one write to the durable log.
+  // Signs in the request from its header alone, before its body is read: cheap when the
+  // credentials were verified before, else a password hash off this thread, if the sign-in
+  // limits allow it. Calls `admitted` exactly once, possibly on another thread.
+  void admit(const HttpRequest& head, const ClientConnection& client, Admitted admitted);
+  // Answers the whole request of a signed-in caller; calls `respond` exactly once, possibly on
+  // another thread. With Lead::on_flush the answer may wait for a call to flush(): an I/O loop
+  // calls it once per round of requests, so they share one write to the durable log.
   using Lead = domain::CommitQueue::Lead;
+  void handle(HttpRequest request, const domain::Caller& caller, Respond respond, Lead lead);
+  // Both, for a request read whole (tests, fuzzing).
   void handle(HttpRequest request, Respond respond, Lead lead = Lead::now);
   void flush() { instance_.flush(); }
 
@@ -41,14 +78,21 @@ private:
   HttpResponse health() const;
   // Logs when writes start failing and when they work again (once each, not per request).
   void note_write(std::error_code error);
-
-  void dispatch(const HttpRequest& request, const domain::Caller& caller, BodyFormat out,
-                Respond respond, Lead lead);
+  // Sends `response` once what it reflects is durable; a failed write sends `on_failure`'s.
+  void respond_when_durable(domain::CommitQueue::Ticket ticket, HttpResponse response,
+                            HttpResponse (*on_failure)(BodyFormat), BodyFormat out, Respond respond,
+                            Lead lead);
+  // The Table API's create and update of a record.
+  void write_record(const std::vector<std::string>& path, const HttpRequest& request,
+                    const domain::Caller& caller, BodyFormat out,
+                    const std::vector<std::string>* fields, Respond respond, Lead lead);
 
   domain::Instance& instance_;
   Authenticator& authenticator_;
   Offload offload_;
   Snapshots* snapshots_;
+  LoginLimiter login_limiter_;
+  RateLimitedLog refused_sign_ins_;
   std::atomic<bool> writes_failing_{false};
 };
 

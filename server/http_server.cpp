@@ -6,11 +6,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <poll.h>
 
 #include <array>
 #include <chrono>
@@ -114,6 +114,33 @@ HttpResponse error_for(const beast::error_code& ec) {
     return Api::error_response(413, "Payload Too Large", "The body may take at most 1 MiB");
   }
   return Api::error_response(400, "Bad Request", "Malformed HTTP request: " + ec.message());
+}
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr std::size_t kReadBuffer = 16 * 1024;
+
+// Whether the client has not closed its side of the connection (nor reset it): a sign-in from
+// a client that has gone is not worth its hash. POLLRDHUP tells even with request bytes unread.
+bool still_open(int fd) {
+  pollfd watched{fd, POLLRDHUP, 0};
+  if (::poll(&watched, 1, 0) < 0) return true;
+  return (watched.revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0;
+}
+
+// The client's address as sign-in limits count it: an IPv4 address whole, an IPv6 one by its
+// /64 (a host is given a whole /64 to pick addresses from).
+template <class Socket>
+std::string peer_of(const Socket& socket) {
+  beast::error_code ec;
+  const auto address = socket.remote_endpoint(ec).address();
+  if (ec) return "unknown";
+  if (address.is_v4()) return address.to_string();
+  if (address.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  auto bytes = address.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return net::ip::address_v6(bytes).to_string() + "/64";
 }
 
 // One I/O thread with its own event loop, and the connections it serves: a connection stays on
@@ -223,6 +250,7 @@ public:
   ~Session() override { registry_.remove(this); }
 
   void start() {
+    peer_ = peer_of(lowest());
     registry_.add(this, this->weak_from_this());
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       self->worker_.track(self->weak_from_this());
@@ -268,6 +296,7 @@ public:
       self->stopping_ = true;
       beast::error_code ignored;
       if (self->reading_) self->lowest().cancel(ignored);
+      if (self->refusal_timer_) self->refusal_timer_->cancel();
     });
   }
 
@@ -294,54 +323,117 @@ private:
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
-                              if (ec) return self->on_read(ec);
+                              if (ec) return static_cast<void>(self->read_whole(ec));
                               self->read_request();
                             });
   }
 
+  // The header first: the request is signed in (Api::admit) before its body is read, so a
+  // client without valid credentials costs no body, and `100 Continue` goes only to one with.
   void read_request() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser_->body_limit(limits_.body_bytes);
     deadline_after(limits_.read_timeout_seconds);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
   }
 
-  void on_read(beast::error_code ec) {
+  // Ends a read: true when the request goes on; otherwise the connection is closed, or answered
+  // why its request could not be read (and then closed: the stream is lost).
+  bool read_whole(beast::error_code ec) {
     reading_ = false;
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof) {
-      return close();
+      close();
+      return false;
     }
     if (ec) {
-      // The request could not be read whole: answer why, then close (the stream is lost).
       keep_alive_ = false;
-      return write(error_for(ec), 11);
+      write(error_for(ec), 11);
+      return false;
     }
-    const unsigned version = parser_->version();
-    const bool head_only = parser_->method() == http::verb::head;
-    keep_alive_ = parser_->keep_alive() && ++requests_ < limits_.max_requests_per_connection;
-    HttpRequest request = parser_->release();
-    if (log::enabled(LogLevel::debug)) log::debug(request.method + " " + request.target);
+    return true;
+  }
 
+  void on_header(beast::error_code ec) {
+    if (!read_whole(ec)) return;
+    version_ = parser_->version();
+    head_only_ = parser_->method() == http::verb::head;
+    keep_alive_ = parser_->keep_alive() && ++requests_ < limits_.max_requests_per_connection;
+    const HttpRequest& head = parser_->head();
+    if (log::enabled(LogLevel::debug)) log::debug(head.method + " " + head.target);
+
+    deadline = Clock::time_point::max();  // the sign-in is in hand; no deadline while it is
+    // Keep the I/O context running while a sign-in waits for its hash.
+    auto guard = net::make_work_guard(stream_.get_executor());
+    const int fd = lowest().native_handle();
+    api_.admit(
+        head, {peer_, [fd] { return still_open(fd); }},
+        [self = this->shared_from_this(), guard = std::move(guard)](Admission admission) mutable {
+          net::dispatch(self->stream_.get_executor(),
+                        [self, admission = std::move(admission)]() mutable {
+                          self->on_admitted(std::move(admission));
+                        });
+          guard.reset();
+        });
+  }
+
+  void on_admitted(Admission admission) {
+    if (!admission.caller) {
+      // A body left unread ends the connection after the answer.
+      if (!parser_->is_done()) keep_alive_ = false;
+      if (admission.delayed && !stopping_) return write_later(std::move(admission.answer));
+      return write(std::move(admission.answer), version_, head_only_);
+    }
+    caller_ = std::move(*admission.caller);
+    if (parser_->is_done()) return handle();
+    if (!parser_->expects_continue()) return read_body();
+    deadline_after(limits_.read_timeout_seconds);
+    net::async_write(stream_, net::buffer(kContinue),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->close();
+                       self->read_body();
+                     });
+  }
+
+  void read_body() {
+    reading_ = true;
+    deadline_after(limits_.read_timeout_seconds);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (self->read_whole(ec)) self->handle();
+                     });
+  }
+
+  void handle() {
     deadline = Clock::time_point::max();  // the domain answers; no deadline while it does
     // Keep the I/O context running while the answer waits for the durable log.
     auto guard = net::make_work_guard(stream_.get_executor());
     api_.handle(
-        std::move(request),
-        [self = this->shared_from_this(), version, head_only,
-         guard = std::move(guard)](HttpResponse response) mutable {
+        parser_->release(), caller_,
+        [self = this->shared_from_this(), guard = std::move(guard)](HttpResponse response) mutable {
           net::dispatch(self->stream_.get_executor(),
-                        [self, version, head_only, response = std::move(response)]() mutable {
-                          self->write(std::move(response), version, head_only);
+                        [self, response = std::move(response)]() mutable {
+                          self->write(std::move(response), self->version_, self->head_only_);
                         });
           guard.reset();
         },
         Api::Lead::on_flush);
     worker_.flush_after_round(api_);
+  }
+
+  // A refused sign-in is answered after Api::kRefusalDelay (or at once when the server stops).
+  void write_later(HttpResponse answer) {
+    deadline_after(limits_.read_timeout_seconds);
+    auto& timer = refusal_timer_.emplace(stream_.get_executor());
+    timer.expires_after(Api::kRefusalDelay);
+    timer.async_wait(
+        [self = this->shared_from_this(), answer = std::move(answer)](beast::error_code) mutable {
+          self->write(std::move(answer), self->version_, self->head_only_);
+        });
   }
 
   // `head_only`: the answer to HEAD, whose body is not sent (its size still is).
@@ -374,7 +466,8 @@ private:
     stream_.async_read_some(buffer_.prepare(16 * 1024),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
-                              if (ec || ++self->drained_reads_ > 256) return self->close();
+                              // A body's worth at most: then the client is cut off.
+                              if (ec || ++self->drained_reads_ > 64) return self->close();
                               self->drain();
                             });
   }
@@ -387,8 +480,16 @@ private:
 
   Stream stream_;
   Worker& worker_;
-  beast::flat_buffer buffer_;
+  // What a read may take from the socket before the parser has used it: a whole header fits,
+  // and a client that sends a body nobody has asked for yet (its credentials are being checked)
+  // makes the server hold no more than this.
+  beast::flat_buffer buffer_{kReadBuffer};
   std::optional<RequestParser> parser_;
+  std::string peer_;        // the client's address, as sign-in limits count it
+  unsigned version_ = 11;   // of the request in hand
+  bool head_only_ = false;  // it is a HEAD: the answer's body is not sent
+  domain::Caller caller_;   // who signed it in
+  std::optional<net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor>> refusal_timer_;
   std::string head_;  // the answer being written: its head (capacity kept), then its body
   std::string body_;
   const HttpLimits& limits_;
@@ -481,7 +582,6 @@ struct HttpServer::Impl {
         busy_poll(poll),
         acceptor(workers.front()->io),
         signals(workers.front()->io, SIGINT, SIGTERM),
-        slow_work(2),
         limits(l) {
     for (auto& worker : workers) keep_running.push_back(net::make_work_guard(worker->io));
   }
@@ -546,7 +646,6 @@ struct HttpServer::Impl {
   bool stopping = false;        // the acceptor's thread only
   net::basic_socket_acceptor<tcp, Executor> acceptor;
   net::basic_signal_set<Executor> signals;
-  net::thread_pool slow_work;
   std::optional<net::ssl::context> tls;  // set: every connection speaks TLS
   HttpLimits limits;
   Api* api = nullptr;  // set by run(), before the first accept
@@ -566,9 +665,7 @@ HttpServer::HttpServer(const std::string& address, std::uint16_t port, const Htt
   acceptor.listen(net::socket_base::max_listen_connections);
 }
 
-HttpServer::~HttpServer() {
-  impl_->slow_work.join();
-}
+HttpServer::~HttpServer() = default;
 
 std::uint16_t HttpServer::port() const {
   return impl_->acceptor.local_endpoint().port();
@@ -588,16 +685,10 @@ void HttpServer::run(Api& api) {
   }
   impl_->workers.front()->run(impl_->busy_poll);
   for (auto& t : threads) t.join();
-  // The slow work in hand (a login's hash) is done before the Api it calls into may go.
-  impl_->slow_work.join();
 }
 
 void HttpServer::stop() {
   impl_->stop();
-}
-
-void HttpServer::offload(std::function<void()> work) {
-  net::post(impl_->slow_work, std::move(work));
 }
 
 }  // namespace awa::server

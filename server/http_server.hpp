@@ -56,9 +56,6 @@ public:
   void run(Api& api);
   void stop();
 
-  // Runs slow work on the server's own small pool (used for password hashing).
-  void offload(std::function<void()> work);
-
 private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -17,6 +17,7 @@
 #include "server/log.hpp"
 #include "server/rate_limited_log.hpp"
 #include "server/settings.hpp"
+#include "server/slow_work_pool.hpp"
 #include "server/sodium_password_hasher.hpp"
 #include "server/timeout_driver.hpp"
 
@@ -134,15 +135,22 @@ int serve(const server::Settings& settings) {
   }
 
   server::Authenticator authenticator(instance, hasher);
+  // Password hashes (sign-ins, password changes): two threads, at most 64 waiting.
+  server::SlowWorkPool slow_work(2, 64);
   server::Api api(
       instance, authenticator,
-      [&server](std::function<void()> work) { server.offload(std::move(work)); }, &snapshots);
+      [&slow_work](server::SlowWorkPool::Priority priority, server::SlowWorkPool::Work work,
+                   std::function<bool()> abandoned) {
+        return slow_work.try_post(priority, std::move(work), std::move(abandoned));
+      },
+      &snapshots);
   server::log::info("listening on " + settings.listen_address + ":" +
                     std::to_string(server.port()) + (tls ? " (HTTPS)" : "") + " with " +
                     std::to_string(settings.threads) + " threads, durability " +
                     (settings.durability == server::Durability::power ? "power" : "process") +
                     ", I/O on " + server::io_backend());
   server.run(api);
+  slow_work.join();  // idle by now: every sign-in in hand was answered before run() returned
 
   timeouts.stop();
   snapshots.stop();

@@ -29,17 +29,17 @@ public:
         std::chrono::duration<double>((1.0 - tokens_) / per_second_));
   }
   // Whether it has refilled whole: then it remembers nothing and can be forgotten.
-  bool full(Clock::time_point now) {
-    refill(now);
-    return tokens_ >= burst_;
-  }
+  bool full(Clock::time_point now) const { return level(now) >= burst_; }
 
 private:
+  double level(Clock::time_point now) const {
+    if (now <= updated_) return tokens_;
+    return std::min(burst_,
+                    tokens_ + std::chrono::duration<double>(now - updated_).count() * per_second_);
+  }
   void refill(Clock::time_point now) {
-    if (now <= updated_) return;
-    tokens_ = std::min(
-        burst_, tokens_ + std::chrono::duration<double>(now - updated_).count() * per_second_);
-    updated_ = now;
+    tokens_ = level(now);
+    updated_ = std::max(updated_, now);
   }
 
   double per_second_;

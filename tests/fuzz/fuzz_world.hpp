@@ -35,7 +35,7 @@ struct World {
   testing::PlainHasher hasher;
   domain::Instance instance{clock, log, hasher, false};
   server::Authenticator authenticator{instance, hasher};
-  server::Api api{instance, authenticator, [](std::function<void()> work) { work(); }};
+  server::Api api{instance, authenticator, server::Api::run_here};
 };
 
 // Every answer is an HTTP status the server documents, with a body in the format promised.

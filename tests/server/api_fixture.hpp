@@ -54,7 +54,10 @@ struct ApiFixture {
   server::SodiumPasswordHasher hasher;
   domain::Instance instance{clock, log, hasher, false};
   server::Authenticator authenticator{instance, hasher};
-  server::Api api{instance, authenticator, [](std::function<void()> work) { work(); }};
+  // Tests make many failed sign-ins in a row, all from one (unnamed) peer: the limits are
+  // tested on their own (login_limiter_test, sign_in_test).
+  server::Api api{instance, authenticator, server::Api::run_here, nullptr,
+                  server::LoginLimits{1e6, 1e6}};
 };
 
 inline boost::json::value parse(const HttpResponse& r) {

@@ -68,7 +68,7 @@ struct Stack {
   persistence::RocksdbLog log;
   domain::Instance instance;
   Authenticator authenticator{instance, hasher};
-  Api api{instance, authenticator, [](std::function<void()> work) { work(); }};
+  Api api{instance, authenticator, Api::run_here};
 };
 
 }  // namespace
