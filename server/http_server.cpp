@@ -581,7 +581,7 @@ struct HttpServer::Impl {
       : workers(make_workers(threads)),
         busy_poll(poll),
         acceptor(workers.front()->io),
-        signals(workers.front()->io, SIGINT, SIGTERM),
+        signals(workers.front()->io, SIGINT, SIGTERM, SIGHUP),
         limits(l) {
     for (auto& worker : workers) keep_running.push_back(net::make_work_guard(worker->io));
   }
@@ -620,6 +620,20 @@ struct HttpServer::Impl {
                             }
                             accept();
                           });
+  }
+
+  // SIGINT, SIGTERM: stop. SIGHUP, which asks daemons to reopen their log files: this log is
+  // standard error, there is nothing to reopen, so it is noted and ignored.
+  void wait_for_signals() {
+    signals.async_wait([this](beast::error_code ec, int signal) {
+      if (ec) return;
+      if (signal == SIGHUP) {
+        log::info("SIGHUP: ignored (the log is standard error; there is no file to reopen)");
+        return wait_for_signals();
+      }
+      log::info("signal " + std::to_string(signal) + ": finishing in-flight requests");
+      stop();
+    });
   }
 
   template <class S>
@@ -673,11 +687,7 @@ std::uint16_t HttpServer::port() const {
 
 void HttpServer::run(Api& api) {
   impl_->api = &api;
-  impl_->signals.async_wait([this](beast::error_code ec, int signal) {
-    if (ec) return;
-    log::info("signal " + std::to_string(signal) + ": finishing in-flight requests");
-    impl_->stop();
-  });
+  impl_->wait_for_signals();
   impl_->accept();
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < impl_->workers.size(); ++i) {

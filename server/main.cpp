@@ -1,8 +1,10 @@
 // awa-server: the binary. Reads the settings, opens the data directory, rebuilds the state,
 // seeds a new directory, serves until SIGINT/SIGTERM, then closes RocksDB cleanly.
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -51,6 +53,20 @@ server::LogLevel log_level_of(persistence::LogSeverity severity) {
   return server::LogLevel::error;
 }
 
+// The data, and its snapshots, hold password hashes: a directory that other users may enter,
+// made before this server's umask or by hand, is worth a word.
+void warn_if_others_can_read(const std::string& directory) {
+  std::error_code error;
+  const auto permissions = std::filesystem::status(directory, error).permissions();
+  if (error || !std::filesystem::exists(directory, error)) return;
+  using std::filesystem::perms;
+  if ((permissions & (perms::group_all | perms::others_all)) == perms::none) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(permissions & perms::mask));
+  server::log::warn("the directory " + directory + " may be read by other users (mode " + mode +
+                    "): it holds password hashes; chmod 700 it");
+}
+
 // Each connection is a descriptor: lift the soft limit (often 1024) toward the hard one, so the
 // connection cap, not EMFILE, is what a flood meets.
 void raise_open_file_limit(unsigned connections) {
@@ -83,6 +99,8 @@ int serve(const server::Settings& settings) {
   server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
                             std::chrono::microseconds(settings.busy_poll_microseconds), tls);
 
+  warn_if_others_can_read(settings.data_dir);
+  warn_if_others_can_read(settings.snapshot_dir);
   server::SodiumPasswordHasher hasher;
   domain::SystemClock clock;
   persistence::RocksdbOptions storage;
@@ -165,6 +183,12 @@ int serve(const server::Settings& settings) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  // Signals that would end the process without a word: SIGUSR1 and SIGUSR2 mean nothing here;
+  // SIGHUP is noted once serving (HttpServer) and ignored before; a closed connection is an
+  // error on the write, not a SIGPIPE.
+  for (const int ignored : {SIGUSR1, SIGUSR2, SIGHUP, SIGPIPE}) std::signal(ignored, SIG_IGN);
+  // Files and directories the server makes are its own: the data holds password hashes.
+  ::umask(077);
   const auto command_line = awa::server::parse_command_line(argc, argv);
   if (!command_line.settings) {
     std::fputs(command_line.output.c_str(), command_line.exit_code == 0 ? stdout : stderr);

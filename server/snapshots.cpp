@@ -1,5 +1,8 @@
 #include "server/snapshots.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -9,16 +12,64 @@
 namespace awa::server {
 namespace {
 
-constexpr std::string_view kPrefix = "snapshot-";
+namespace fs = std::filesystem;
 
-bool is_snapshot(const std::filesystem::directory_entry& entry) {
-  return entry.is_directory() && entry.path().filename().string().starts_with(kPrefix);
+constexpr std::string_view kPrefix = "snapshot-";
+// A snapshot is made under this name (and RocksDB's checkpoint under it + ".tmp"), and renamed
+// to its own once whole and synced; one is renamed to the other before it is deleted. A crash
+// meanwhile leaves nothing that looks like a snapshot.
+constexpr std::string_view kStaging = ".partial-";
+constexpr std::string_view kDeleting = ".deleting-";
+
+bool is_snapshot(const fs::directory_entry& entry) {
+  const auto name = entry.path().filename().string();
+  std::error_code error;
+  return name.starts_with(kPrefix) && !name.ends_with(".tmp") && entry.is_directory(error);
+}
+
+// fsync of a file or a directory; the error, if any.
+std::error_code sync_path(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {errno, std::generic_category()};
+  std::error_code error;
+  if (::fsync(fd) != 0) error = {errno, std::generic_category()};
+  ::close(fd);
+  return error;
+}
+
+// Makes a snapshot made under `staging` durable and gives it its name: every file and the
+// directory synced, then the rename, then the directory that holds it synced.
+std::error_code publish(const fs::path& staging, const fs::path& final_path) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(staging, error)) {
+    if (const auto synced = sync_path(entry.path())) return synced;
+  }
+  if (error) return error;
+  if (const auto synced = sync_path(staging)) return synced;
+  fs::rename(staging, final_path, error);
+  if (error) return error;
+  return sync_path(final_path.parent_path());
 }
 
 }  // namespace
 
 Snapshots::Snapshots(domain::Instance& instance, std::filesystem::path directory, unsigned keep)
-    : instance_(instance), directory_(std::move(directory)), keep_(std::max(1u, keep)) {}
+    : instance_(instance), directory_(std::move(directory)), keep_(std::max(1u, keep)) {
+  // What a crash in the middle of a snapshot left: never a snapshot, never restored.
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(directory_, error)) {
+    const auto name = entry.path().filename().string();
+    if (!name.starts_with(kStaging) && !name.starts_with(kDeleting) &&
+        !(name.starts_with(kPrefix) && name.ends_with(".tmp"))) {
+      continue;
+    }
+    std::error_code ignored;
+    fs::remove_all(entry.path(), ignored);
+    log::warn("removed the unfinished snapshot " + entry.path().string());
+  }
+  std::lock_guard lock(mutex_);
+  prune();
+}
 
 Snapshots::~Snapshots() {
   stop();
@@ -47,8 +98,15 @@ void Snapshots::take(Done done) {
   std::filesystem::create_directories(directory_, error);
   if (error) return done(error, {});
   const auto path = reserve_name();
-  instance_.when_durable(instance_.snapshot(path),
-                         [this, path, done = std::move(done)](std::error_code e) {
+  const auto staging = directory_ / (std::string(kStaging) + path.filename().string());
+  instance_.when_durable(instance_.snapshot(staging),
+                         [this, path, staging, done = std::move(done)](std::error_code e) {
+                           if (!e) e = publish(staging, path);
+                           if (e) {
+                             std::error_code ignored;  // a half-made one is no snapshot
+                             fs::remove_all(staging, ignored);
+                             fs::remove_all(staging.string() + ".tmp", ignored);
+                           }
                            finished(path, e);
                            done(e, path);
                          });
@@ -58,12 +116,14 @@ void Snapshots::finished(const std::filesystem::path& path, std::error_code erro
   std::lock_guard lock(mutex_);
   in_progress_.erase(path.filename().string());
   if (error) {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);  // a half-made checkpoint is no snapshot
     log::error("snapshot " + path.string() + " failed: " + error.message());
     return;
   }
   log::info("snapshot written to " + path.string());
+  prune();
+}
+
+void Snapshots::prune() {
   std::vector<std::filesystem::path> all;
   std::error_code listed;
   for (const auto& entry : std::filesystem::directory_iterator(directory_, listed)) {
@@ -73,8 +133,11 @@ void Snapshots::finished(const std::filesystem::path& path, std::error_code erro
   }
   std::sort(all.begin(), all.end());
   for (std::size_t i = 0; i + keep_ < all.size(); ++i) {
+    // Out of the listing at once, whole; then deleted, however long that takes.
+    const auto doomed = directory_ / (std::string(kDeleting) + all[i].filename().string());
     std::error_code ignored;
-    std::filesystem::remove_all(all[i], ignored);
+    fs::rename(all[i], doomed, ignored);
+    if (!ignored) fs::remove_all(doomed, ignored);
   }
 }
 

@@ -2,6 +2,9 @@
 // between two writes, so a snapshot holds exactly the changes made before it was asked for
 // (pending countdowns included: a server started on a copy re-arms them). Named by UTC time,
 // the newest `keep` kept. Taken on demand (the admin endpoint, tools/snapshot) and on a schedule.
+// Each is made under a staging name the listing ignores and renamed once whole and synced, and
+// renamed out of the listing before it is deleted; what a crash left half-made or half-deleted is
+// removed at start.
 #pragma once
 
 #include <chrono>
@@ -40,6 +43,8 @@ public:
 private:
   std::filesystem::path reserve_name();
   void finished(const std::filesystem::path& path, std::error_code error);
+  // Caller holds mutex_: deletes the oldest snapshots beyond `keep`.
+  void prune();
 
   domain::Instance& instance_;
   const std::filesystem::path directory_;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -122,6 +123,91 @@ BOOST_FIXTURE_TEST_CASE(tools_snapshot_takes_one, SnapshotServer) {
   auto client = demo.client();
   const auto listed = client.get("/api/now/awa-server/snapshots", admin());
   BOOST_TEST(json_of(listed).at("result").as_array().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(tools_snapshot_passes_any_password_and_nothing_else_to_curl,
+                        SnapshotServer) {
+  // A password that would have ended curl's config line and started another.
+  TempDir scratch;
+  const auto injected = scratch.path() / "injected";
+  const std::string hostile = "x\"\noutput = \"" + injected.string() + "\"\nverbose";
+  const auto run = [&](const std::string& user, const std::string& password) {
+    ::setenv("AWA_USER", user.c_str(), 1);
+    ::setenv("AWA_PASSWORD", password.c_str(), 1);
+    const std::string command = std::string(AWA_SOURCE_DIR) + "/tools/snapshot http://127.0.0.1:" +
+                                std::to_string(demo.server->port()) + " > /dev/null 2>&1";
+    const int status = std::system(command.c_str());
+    ::unsetenv("AWA_USER");
+    ::unsetenv("AWA_PASSWORD");
+    return status;
+  };
+  BOOST_TEST(run("admin", hostile) != 0);  // a wrong password, and only that
+  BOOST_TEST(!std::filesystem::exists(injected));
+  // The same characters as a real password: they reach the server as they are.
+  auto client = demo.client();
+  const std::string password = "q\"uo\\te\nline";
+  boost::json::object user{
+      {"user_name", "snapshotter"}, {"password", password}, {"roles", "admin"}};
+  BOOST_REQUIRE(
+      client.post("/api/now/table/sys_user", boost::json::serialize(user), admin()).status == 201u);
+  BOOST_TEST(run("snapshotter", password) == 0);
+  const auto listed = client.get("/api/now/awa-server/snapshots", admin());
+  BOOST_TEST(json_of(listed).at("result").as_array().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_during_a_snapshot_leaves_nothing_that_lists_or_restores) {
+  TempDir snapshots;
+  DemoServer demo({"--snapshot-dir", snapshots.path().string(), "--snapshot-keep", "2"});
+  // As a kill -9 in the middle of one leaves them (RocksDB's staging, and ours).
+  for (const std::string leftover :
+       {"snapshot-20260101T000000Z.tmp", ".partial-snapshot-20260101T000001Z",
+        ".partial-snapshot-20260101T000002Z.tmp"}) {
+    std::filesystem::create_directories(snapshots.path() / leftover);
+    std::ofstream(snapshots.path() / leftover / "000007.sst") << "half";
+  }
+  // Real kills, each right after asking for a snapshot, wherever in it they land.
+  demo.server->kill();
+  for (int i = 0; i < 5; ++i) {
+    demo.restart({"--snapshot-dir", snapshots.path().string(), "--snapshot-keep", "2"});
+    const auto port = demo.server->port();
+    std::thread ask([port] {
+      raw_exchange(port,
+                   "POST /api/now/awa-server/snapshots HTTP/1.1\r\nHost: x\r\n"
+                   "Authorization: " +
+                       admin() + "\r\nContent-Length: 0\r\n\r\n",
+                   std::chrono::seconds(2));
+    });
+    demo.server->wait_for_log("snapshot", std::chrono::seconds(2));
+    demo.server->kill();
+    ask.join();
+  }
+  demo.server.reset();
+  demo.restart({"--snapshot-dir", snapshots.path().string(), "--snapshot-keep", "2"});
+  auto client = demo.client();
+  const auto listed = json_of(client.get("/api/now/awa-server/snapshots", admin()));
+  std::vector<std::string> names;
+  for (const auto& n : listed.at("result").as_array()) names.emplace_back(n.as_string());
+  // On disk: only whole snapshots, no staging left, none of the leftovers.
+  for (const auto& entry : std::filesystem::directory_iterator(snapshots.path())) {
+    const auto name = entry.path().filename().string();
+    BOOST_TEST(name.starts_with("snapshot-"), name);
+    BOOST_TEST(!name.ends_with(".tmp"), name);
+    BOOST_TEST(std::count(names.begin(), names.end(), name) == 1, name);
+  }
+  // Each one listed restores to the demo data, and the keep counts only those.
+  BOOST_TEST(names.size() <= 2u);
+  for (const auto& name : names) {
+    TempDir restored;
+    std::filesystem::copy(snapshots.path() / name, restored.path() / "data",
+                          std::filesystem::copy_options::recursive);
+    ServerProcess server({"--data-dir", (restored.path() / "data").string()});
+    HttpClient restored_client(server.port());
+    const auto agents = restored_client.get("/api/now/table/sys_user", admin());
+    BOOST_TEST(agents.status == 200u, name);
+    BOOST_TEST(agents.body.find("alice.agent") != std::string::npos, name);
+  }
+  // And a snapshot taken now is listed.
+  BOOST_TEST(client.post("/api/now/awa-server/snapshots", "", admin()).status == 201u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
