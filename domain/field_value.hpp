@@ -18,6 +18,16 @@ inline std::string_view bool_text(bool b) {
   return b ? "true" : "false";
 }
 
+// Whether `text` holds a C0 control character other than tab, CR and LF: such a value cannot be
+// written in XML 1.0, and in a log or a terminal it can forge or hide what follows.
+inline bool has_control_character(std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 && c != '\t' && c != '\r' && c != '\n') return true;
+  }
+  return false;
+}
+
 // `text` without leading and trailing spaces and tabs.
 inline std::string_view trim_blanks(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);

@@ -343,15 +343,26 @@ bool Instance::hashes_a_password(const Caller& caller, std::string_view table,
 }
 
 Answer<Record> Instance::create(const Caller& caller, std::string_view table, FieldValues values) {
-  // Only an admin may write: do not spend a password hash on anyone else.
-  if (caller.roles.has_exactly(Role::admin)) hash_passwords(table, values);
+  // Only an admin may write: do not spend a password hash on anyone else. The values are
+  // checked as written first: a password's length counts before it becomes a hash.
+  if (caller.roles.has_exactly(Role::admin)) {
+    if (auto invalid = check_written_values(table, values)) return refused(std::move(*invalid));
+    hash_passwords(table, values);
+  }
   return run([&](Transaction& tx) { return create_record(tx, ids_, caller, table, values); });
 }
 
 Answer<Record> Instance::update(const Caller& caller, std::string_view table,
                                 std::string_view sys_id, FieldValues values) {
-  if (caller.roles.has_exactly(Role::admin)) hash_passwords(table, values);
+  if (caller.roles.has_exactly(Role::admin)) {
+    if (auto invalid = check_written_values(table, values)) return refused(std::move(*invalid));
+    hash_passwords(table, values);
+  }
   return run([&](Transaction& tx) { return update_record(tx, caller, table, sys_id, values); });
+}
+
+Answer<Record> Instance::refused(Failure failure) {
+  return run([&](Transaction&) -> Outcome<Record> { return std::move(failure); });
 }
 
 Answer<bool> Instance::remove(const Caller& caller, std::string_view table,

@@ -146,6 +146,8 @@ private:
   // Puts records of one table, read by load(), into the state and arms their timers.
   void put_loaded(std::vector<Record>& records);
   void hash_passwords(std::string_view table, FieldValues& values) const;
+  // A write refused before it reached the state; its answer still waits for what it could see.
+  Answer<Record> refused(Failure failure);
   // Keeps the work item's timer in step with its record: armed while it is pending with a
   // deadline, cancelled otherwise. The one place timers change besides firing.
   void sync_timer(const SysId& work_item, const Record* item);

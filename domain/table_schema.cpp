@@ -12,23 +12,25 @@ using K = FieldKind;
     "sys_updated_on", K::timestamp    \
   }
 
+// Lengths as the platform's dictionary has them: 40 for user names and numbers, 100 for names,
+// 255 for ids and what it does not say, 4,000 for descriptions (the documents' one text).
 constexpr FieldSpec kUserFields[] = {
     AWA_SYS_FIELDS,
-    {"user_name", K::text, {}, true, ":", "HTTP Basic authentication cannot carry it"},
-    {"name", K::text},
+    {"user_name", K::text, {}, true, ":", "HTTP Basic authentication cannot carry it", 40},
+    {"name", K::text, {}, false, {}, {}, 100},
     {"password", K::password},
-    {"roles", K::text},
+    {"roles", K::text, {}, false, {}, {}, 1000},
     {"active", K::boolean, "true"},
 };
 constexpr FieldSpec kQueueFields[] = {
     AWA_SYS_FIELDS,
-    {"name", K::text},
+    {"name", K::text, {}, false, {}, {}, 100},
     {"external_id", K::text, {}, true},
     {"active", K::boolean, "true"},
 };
 constexpr FieldSpec kPresenceStateFields[] = {
     AWA_SYS_FIELDS,
-    {"name", K::text},
+    {"name", K::text, {}, false, {}, {}, 100},
     {"available", K::boolean, "false"},
     {"order", K::integer, "0"},
 };
@@ -39,15 +41,15 @@ constexpr FieldSpec kAgentPresenceFields[] = {
 };
 constexpr FieldSpec kRejectReasonFields[] = {
     AWA_SYS_FIELDS,
-    {"value", K::text},
-    {"display_value", K::text},
+    {"value", K::text, {}, false, {}, {}, 40},
+    {"display_value", K::text, {}, false, {}, {}, 100},
     {"order", K::integer, "0"},
     {"service_channel", K::reference},
 };
 constexpr FieldSpec kDocumentFields[] = {
     AWA_SYS_FIELDS,
-    {"number", K::text},
-    {"short_description", K::text},
+    {"number", K::text, {}, false, {}, {}, 40},
+    {"short_description", K::text, {}, false, {}, {}, 4000},
     {"active", K::boolean, "true"},
 };
 constexpr FieldSpec kWorkItemFields[] = {

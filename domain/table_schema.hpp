@@ -38,6 +38,8 @@ struct FieldSpec {
   // Characters a written value may not hold, and why (the error says so).
   std::string_view forbidden = {};
   std::string_view forbidden_because = {};
+  // The longest value written (a password's before it is hashed), as on the platform.
+  std::size_t max_length = 255;
 };
 
 struct TableSpec {

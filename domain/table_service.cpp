@@ -1,6 +1,7 @@
 #include "domain/table_service.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "domain/field_value.hpp"
 
@@ -33,11 +34,16 @@ std::optional<Failure> check_write(const Caller& caller, Table table) {
 }
 
 Outcome<std::size_t> count_parameter(const std::optional<std::string>& text, std::string_view name,
-                                     std::size_t default_value) {
+                                     std::size_t default_value,
+                                     std::size_t most = std::numeric_limits<std::size_t>::max()) {
   if (!text || text->empty()) return default_value;
   const auto value = parse_integer(*text);
   if (!value || *value < 0) {
     return fail(errc::bad_request, "Invalid value for " + std::string(name) + ": " + *text);
+  }
+  if (static_cast<std::size_t>(*value) > most) {
+    return fail(errc::bad_request, "Invalid value for " + std::string(name) + ": " + *text +
+                                       " (at most " + std::to_string(most) + ")");
   }
   return static_cast<std::size_t>(*value);
 }
@@ -90,10 +96,6 @@ Failure invalid_value(const FieldSpec& field, std::string_view why) {
 
 // Checks and normalises one written value; empty optional means "ignore this field".
 Outcome<std::optional<std::string>> normalise(const FieldSpec& field, const std::string& value) {
-  if (const auto at = value.find_first_of(field.forbidden); at != std::string::npos) {
-    return invalid_value(field, "it may not hold '" + value.substr(at, 1) + "' (" +
-                                    std::string(field.forbidden_because) + ")");
-  }
   switch (field.kind) {
     case FieldKind::timestamp:
       return std::optional<std::string>{};  // set by the server
@@ -113,11 +115,7 @@ Outcome<std::optional<std::string>> normalise(const FieldSpec& field, const std:
       if (!id) break;
       return std::optional<std::string>{id->str()};
     }
-    case FieldKind::password:
-      // Given already hashed (Instance::hash_passwords), unless it was empty: a user may have
-      // no password (and then never signs in), but an empty one is never set.
-      if (value.empty()) return invalid_value(field, "a password may not be empty");
-      return std::optional<std::string>{value};
+    case FieldKind::password:  // given already hashed (Instance::hash_passwords)
     case FieldKind::text:
       return std::optional<std::string>{value};
   }
@@ -154,6 +152,35 @@ std::optional<Failure> assign(const Transaction& tx, Record& record, const Field
 
 }  // namespace
 
+std::optional<Failure> check_written_values(std::string_view table_name,
+                                            const FieldValues& values) {
+  const auto table = table_named(table_name);
+  if (!table) return std::nullopt;
+  const auto& spec = spec_of(*table);
+  for (const auto& [name, value] : values) {
+    const auto index = field_index(*table, name);
+    if (!index) continue;
+    const FieldSpec& field = spec.fields[*index];
+    if (field.kind == FieldKind::timestamp) continue;  // set by the server, whatever is sent
+    if (const auto at = value.find_first_of(field.forbidden); at != std::string::npos) {
+      return invalid_value(field, "it may not hold '" + value.substr(at, 1) + "' (" +
+                                      std::string(field.forbidden_because) + ")");
+    }
+    if (has_control_character(value)) {
+      return invalid_value(field, "control characters are not allowed");
+    }
+    if (value.size() > field.max_length) {
+      return invalid_value(field,
+                           "longer than " + std::to_string(field.max_length) + " characters");
+    }
+    // A user may have no password (and then never signs in), but an empty one is never set.
+    if (field.kind == FieldKind::password && value.empty()) {
+      return invalid_value(field, "a password may not be empty");
+    }
+  }
+  return std::nullopt;
+}
+
 bool is_password_field(Table table, std::string_view field) {
   const auto index = field_index(table, field);
   return index && spec_of(table).fields[*index].kind == FieldKind::password;
@@ -164,7 +191,7 @@ Outcome<std::vector<Record>> list_records(const Transaction& tx, const Caller& c
   auto table = resolve(request.table);
   if (!table) return table.failure();
   if (auto denied = check_read(caller)) return *denied;
-  auto limit = count_parameter(request.limit, "sysparm_limit", kDefaultListLimit);
+  auto limit = count_parameter(request.limit, "sysparm_limit", kDefaultListLimit, kMaxListLimit);
   if (!limit) return limit.failure();
   auto offset = count_parameter(request.offset, "sysparm_offset", 0);
   if (!offset) return offset.failure();

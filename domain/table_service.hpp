@@ -24,6 +24,7 @@ struct ListRequest {
 };
 
 inline constexpr std::size_t kDefaultListLimit = 10000;
+inline constexpr std::size_t kMaxListLimit = 10000;  // a larger sysparm_limit is refused
 
 Outcome<std::vector<Record>> list_records(const Transaction& tx, const Caller& caller,
                                           const ListRequest& request);
@@ -39,5 +40,9 @@ Outcome<bool> delete_record(Transaction& tx, const Caller& caller, std::string_v
 
 // The table's writable fields whose values must be hashed before create/update.
 bool is_password_field(Table table, std::string_view field);
+// The checks of values as written, before a password among them is hashed: text without control
+// characters (tab, CR and LF aside) and within the field's length, no forbidden character, no
+// empty password. Unknown tables and fields are left to create/update.
+std::optional<Failure> check_written_values(std::string_view table, const FieldValues& values);
 
 }  // namespace awa::domain

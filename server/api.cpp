@@ -7,6 +7,7 @@
 #include "domain/field_value.hpp"
 #include "server/log.hpp"
 #include "server/message_codec.hpp"
+#include "server/printable.hpp"
 #include "server/route.hpp"
 
 namespace awa::server {
@@ -151,12 +152,13 @@ HttpResponse Api::error_response(unsigned status, std::string_view message,
 }
 
 Api::Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
-         Snapshots* snapshots, LoginLimiter::Limits login_limits)
+         Snapshots* snapshots, ApiOptions options)
     : instance_(instance),
       authenticator_(authenticator),
       offload_(std::move(offload)),
       snapshots_(snapshots),
-      login_limiter_(login_limits),
+      max_answer_bytes_(options.max_answer_bytes),
+      login_limiter_(options.login),
       refused_sign_ins_(1.0, 10) {}
 
 HttpResponse Api::health() const {
@@ -208,7 +210,7 @@ void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitte
       login_limiter_.admit(client.peer, credentials->user_name, LoginLimiter::Clock::now());
   if (!decision.admitted) {
     refused_sign_ins_.write(LogLevel::warn, "sign-in refused for user " +
-                                                log::printable(credentials->user_name) + " from " +
+                                                printable(credentials->user_name) + " from " +
                                                 client.peer + ": too many failed sign-ins");
     return admitted({{}, too_many_sign_ins(decision.retry_after, *out), true});
   }
@@ -230,8 +232,8 @@ void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitte
         verified ? LoginLimiter::Result::succeeded : LoginLimiter::Result::failed,
         LoginLimiter::Clock::now());
     if (!verified) {
-      refused_sign_ins_.write(LogLevel::warn, "failed sign-in for user " + log::printable(user) +
-                                                  " from " + client.peer);
+      refused_sign_ins_.write(
+          LogLevel::warn, "failed sign-in for user " + printable(user) + " from " + client.peer);
       return admitted({{}, unauthorized(format), true});
     }
     admitted({verified, {}});
@@ -458,10 +460,7 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
       if (method == "GET") {
         domain::ListRequest list{path[1], route.param("sysparm_query"),
                                  route.param("sysparm_limit"), route.param("sysparm_offset")};
-        return answer(instance_.list(caller, list), 200,
-                      [selected](const std::vector<domain::Record>& rs) {
-                        return message::records(rs, selected);
-                      });
+        return list_records(instance_.list(caller, list), selected, out, std::move(respond), lead);
       }
       if (method == "POST") {
         return write_record(path, request, caller, out, selected, std::move(respond), lead);
@@ -481,6 +480,43 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
     return respond(method_not_allowed("GET, PUT, PATCH, DELETE", out));
   }
   respond(not_found_path(out));
+}
+
+void Api::list_records(domain::Answer<std::vector<domain::Record>> listed,
+                       const std::vector<std::string>* fields, BodyFormat out, Respond respond,
+                       Lead lead) {
+  if (!listed.outcome) {
+    return respond_when_durable(listed.ticket, failure_response(listed.outcome.failure(), out),
+                                storage_error, out, std::move(respond), lead);
+  }
+  const std::size_t count = listed.outcome->size();
+  // Rendered where it runs: here, or (a long list) on the slow pool.
+  auto render = [this, ticket = listed.ticket,
+                 records = std::make_shared<std::vector<domain::Record>>(
+                     std::move(listed.outcome.value())),
+                 wanted = fields ? std::optional(*fields) : std::nullopt, out,
+                 respond](bool run, Lead lead) mutable {
+    if (!run) return respond(busy(out));
+    auto body =
+        message::records_body(*records, wanted ? &*wanted : nullptr, out, max_answer_bytes_);
+    HttpResponse response =
+        body ? rendered(200, std::move(*body), out)
+             : error_response(400, "Bad Request",
+                              "The answer would take more than " +
+                                  std::to_string(max_answer_bytes_ >> 20) +
+                                  " MiB (--max-answer-mib): ask for fewer records "
+                                  "(sysparm_limit, sysparm_offset) or fields (sysparm_fields)",
+                              out);
+    respond_when_durable(ticket, std::move(response), storage_error, out, std::move(respond), lead);
+  };
+  // A few hundred records render in well under a millisecond; more are not the I/O thread's.
+  constexpr std::size_t kRenderedHere = 256;
+  if (count <= kRenderedHere) return render(true, lead);
+  if (!offload_(
+          SlowWorkPool::Priority::normal, [render](bool run) mutable { render(run, Lead::now); },
+          nullptr)) {
+    respond(busy(out));
+  }
 }
 
 void Api::write_record(const std::vector<std::string>& path, const HttpRequest& request,

@@ -26,6 +26,11 @@ struct ClientConnection {
   std::function<bool()> open = [] { return true; };
 };
 
+struct ApiOptions {
+  LoginLimits login = {};
+  std::size_t max_answer_bytes = 16u << 20;  // a larger list is refused with 400
+};
+
 // The outcome of a request's header: signed in, or an answer already.
 struct Admission {
   std::optional<domain::Caller> caller;  // signed in: read the body, then handle() it
@@ -53,7 +58,7 @@ public:
 
   // `snapshots` may be null: no snapshot endpoint then.
   Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
-      Snapshots* snapshots = nullptr, LoginLimiter::Limits login_limits = {});
+      Snapshots* snapshots = nullptr, ApiOptions options = {});
 
   // Signs in the request from its header alone, before its body is read: cheap when the
   // credentials were verified before, else a password hash off this thread, if the sign-in
@@ -82,6 +87,10 @@ private:
   void respond_when_durable(domain::CommitQueue::Ticket ticket, HttpResponse response,
                             HttpResponse (*on_failure)(BodyFormat), BodyFormat out, Respond respond,
                             Lead lead);
+  // The Table API's list: rendered off the I/O thread when long, refused when over the size.
+  void list_records(domain::Answer<std::vector<domain::Record>> listed,
+                    const std::vector<std::string>* fields, BodyFormat out, Respond respond,
+                    Lead lead);
   // The Table API's create and update of a record.
   void write_record(const std::vector<std::string>& path, const HttpRequest& request,
                     const domain::Caller& caller, BodyFormat out,
@@ -91,6 +100,7 @@ private:
   Authenticator& authenticator_;
   Offload offload_;
   Snapshots* snapshots_;
+  const std::size_t max_answer_bytes_;
   LoginLimiter login_limiter_;
   RateLimitedLog refused_sign_ins_;
   std::atomic<bool> writes_failing_{false};

@@ -13,6 +13,7 @@
 #include <poll.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -76,9 +77,23 @@ public:
   Clock::time_point deadline = Clock::time_point::max();
 };
 
-// Live sessions, so that a stop can close the idle ones, and so they can be counted.
+// Live sessions, so that a stop can close the idle ones, and so they can be counted; and the
+// bytes of large answers they hold while their clients read them.
 class SessionRegistry {
 public:
+  // Counts `bytes` of an answer being written against `budget`; false (and nothing counted)
+  // when it would go beyond.
+  bool hold_answer(std::size_t bytes, std::size_t budget) {
+    auto held = answer_bytes_.load(std::memory_order_relaxed);
+    do {
+      if (held + bytes > budget) return false;
+    } while (!answer_bytes_.compare_exchange_weak(held, held + bytes, std::memory_order_relaxed));
+    return true;
+  }
+  void release_answer(std::size_t bytes) {
+    answer_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+  }
+
   void add(SessionBase* s, std::weak_ptr<SessionBase> w) {
     std::lock_guard lock(mutex_);
     sessions_.emplace(s, std::move(w));
@@ -103,6 +118,7 @@ public:
 private:
   std::mutex mutex_;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
+  std::atomic<std::size_t> answer_bytes_{0};
 };
 
 HttpResponse error_for(const beast::error_code& ec) {
@@ -118,6 +134,8 @@ HttpResponse error_for(const beast::error_code& ec) {
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::size_t kReadBuffer = 16 * 1024;
+// Answers from this size on count against HttpLimits::answer_buffer_bytes while written.
+constexpr std::size_t kCountedAnswer = 64 * 1024;
 
 // Whether the client has not closed its side of the connection (nor reset it): a sign-in from
 // a client that has gone is not worth its hash. POLLRDHUP tells even with request bytes unread.
@@ -438,6 +456,19 @@ private:
 
   // `head_only`: the answer to HEAD, whose body is not sent (its size still is).
   void write(HttpResponse answer, unsigned version, bool head_only = false) {
+    // A large answer counts against what the server holds for clients that read slowly; beyond
+    // it, this client is told to come back.
+    std::size_t held = 0;
+    if (!head_only && answer.body.size() >= kCountedAnswer) {
+      if (registry_.hold_answer(answer.body.size(), limits_.answer_buffer_bytes)) {
+        held = answer.body.size();
+      } else {
+        answer = Api::error_response(503, "Service Unavailable",
+                                     "Too many large answers are waiting for their clients to "
+                                     "read them; try again later");
+        answer.headers.emplace_back("Retry-After", "1");
+      }
+    }
     const bool keep_alive = keep_alive_ && !stopping_;
     format_response_head(answer, version, keep_alive, head_);
     body_ = head_only ? std::string() : std::move(answer.body);
@@ -445,7 +476,11 @@ private:
     const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
     net::async_write(
         stream_, buffers,
-        [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+        [self = this->shared_from_this(), keep_alive, held](beast::error_code ec, std::size_t) {
+          if (held > 0) {
+            self->registry_.release_answer(held);
+            std::string().swap(self->body_);  // not kept for the next answer
+          }
           if (ec) return self->close();
           if (!keep_alive) return self->linger_close();
           self->read();

@@ -24,6 +24,9 @@ struct HttpLimits {
   unsigned max_connections = 10000;
   // A keep-alive connection is closed after this many requests (its last answer says so).
   unsigned max_requests_per_connection = 10000;
+  // Large answers (64 KiB and more) held while their clients read them, in all, at most: beyond,
+  // a new one is answered 503 instead.
+  std::size_t answer_buffer_bytes = 128u << 20;
 };
 
 // Throws std::runtime_error, saying what to do, when the system refuses this build's I/O

@@ -1,7 +1,6 @@
 // The server's log: one line per event on stderr, with a UTC time and a level.
 #pragma once
 
-#include <string>
 #include <string_view>
 
 #include "server/settings.hpp"
@@ -11,10 +10,6 @@ namespace awa::server::log {
 void set_level(LogLevel level);
 bool enabled(LogLevel level);
 void write(LogLevel level, std::string_view message);
-
-// `text` as it may go into a log line or an error message: control characters and bytes that
-// are not UTF-8 as \xNN, so an echo of input can neither forge a line nor break its encoding.
-std::string printable(std::string_view text);
 
 inline void debug(std::string_view m) {
   if (enabled(LogLevel::debug)) write(LogLevel::debug, m);

@@ -90,7 +90,8 @@ int serve(const server::Settings& settings) {
                                   settings.read_timeout_seconds,
                                   settings.idle_timeout_seconds,
                                   settings.max_connections,
-                                  settings.max_requests_per_connection};
+                                  settings.max_requests_per_connection,
+                                  settings.answer_buffer_mib << 20};
   raise_open_file_limit(settings.max_connections);
   std::optional<server::TlsFiles> tls;
   if (!settings.tls_certificate.empty()) {
@@ -161,7 +162,7 @@ int serve(const server::Settings& settings) {
                    std::function<bool()> abandoned) {
         return slow_work.try_post(priority, std::move(work), std::move(abandoned));
       },
-      &snapshots);
+      &snapshots, server::ApiOptions{{}, settings.max_answer_mib << 20});
   server::log::info("listening on " + settings.listen_address + ":" +
                     std::to_string(server.port()) + (tls ? " (HTTPS)" : "") + " with " +
                     std::to_string(settings.threads) + " threads, durability " +

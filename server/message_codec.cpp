@@ -6,6 +6,10 @@
 #include <charconv>
 #include <cstring>
 
+#include "domain/field_value.hpp"
+#include "server/printable.hpp"
+#include "server/xml_codec.hpp"
+
 namespace awa::server::message {
 namespace bj = boost::json;
 using domain::errc;
@@ -15,17 +19,28 @@ using domain::Outcome;
 
 namespace {
 
-// Longer values are refused: no field of these tables holds more, and it bounds what a request
-// can make the server keep.
-constexpr std::size_t kMaxValueLength = 64 * 1024;
+// Longer values are refused. The Table API's fields are held to their own lengths by the domain
+// (table_schema), within this; every other API takes ids, times and options only.
+constexpr std::size_t kMaxFieldLength = 64 * 1024;
+constexpr std::size_t kMaxMessageValueLength = 255;
 
-Failure too_long(std::string_view field) {
+Failure too_long(std::string_view field, std::size_t most) {
   return fail(errc::bad_request, "Value of field " + std::string(field) + " is longer than " +
-                                     std::to_string(kMaxValueLength) + " characters");
+                                     std::to_string(most) + " characters");
 }
 
 Failure invalid(std::string_view field) {
   return fail(errc::bad_request, "Invalid value for field " + std::string(field));
+}
+
+// A value as text a record can keep: within `most`, without control characters.
+std::optional<Failure> check_text(std::string_view field, std::string_view text, std::size_t most) {
+  if (text.size() > most) return too_long(field, most);
+  if (domain::has_control_character(text)) {
+    return fail(errc::bad_request, "Invalid value for field " + std::string(field) +
+                                       ": control characters are not allowed");
+  }
+  return std::nullopt;
 }
 
 // A scalar as the text the rules read: strings as they are, booleans and numbers as written.
@@ -58,7 +73,9 @@ std::optional<Failure> read(const bj::object& object, std::string_view name,
   if (it == object.end() || it->value().is_null()) return std::nullopt;
   out = scalar_text(it->value());
   if (!out) return invalid(std::string(prefix).append(name));
-  if (out->size() > kMaxValueLength) return too_long(std::string(prefix).append(name));
+  if (out->size() > kMaxMessageValueLength || domain::has_control_character(*out)) {
+    return check_text(std::string(prefix).append(name), *out, kMaxMessageValueLength);
+  }
   return std::nullopt;
 }
 
@@ -155,7 +172,7 @@ Outcome<domain::FieldValues> decode_fields(const bj::object& body) {
     }
     auto text = scalar_text(member.value());
     if (!text) return invalid(member.key());
-    if (text->size() > kMaxValueLength) return too_long(member.key());
+    if (auto e = check_text(member.key(), *text, kMaxFieldLength)) return *e;
     values.emplace_back(std::string(member.key()), std::move(*text));
   }
   return values;
@@ -344,18 +361,20 @@ std::string offer_success_json(const domain::OfferAccepted& accepted) {
   return out;
 }
 
+// Messages echo what requests held (a table's name, an agent's id, a value): escaped where that
+// is not plain UTF-8 text (see printable.hpp).
 bj::value offer_failure(std::string_view message) {
   bj::object o;
   o.emplace("success", false);
-  put_string(o, "message", message);
+  put_string(o, "message", printable(message));
   return result(std::move(o));
 }
 
 bj::value error(std::string_view message, std::optional<std::string_view> detail) {
   bj::object e;
-  put_string(e, "message", message);
+  put_string(e, "message", printable(message));
   if (detail) {
-    put_string(e, "detail", *detail);
+    put_string(e, "detail", printable(*detail));
   } else {
     e.emplace("detail", nullptr);
   }
@@ -369,11 +388,25 @@ bj::value record(const domain::Record& r, const std::vector<std::string>* fields
   return result(record_object(r, fields));
 }
 
-bj::value records(const std::vector<domain::Record>& rs, const std::vector<std::string>* fields) {
-  bj::array a;
-  a.reserve(rs.size());
-  for (const auto& r : rs) a.emplace_back(record_object(r, fields));
-  return result(std::move(a));
+std::optional<std::string> records_body(const std::vector<domain::Record>& rs,
+                                        const std::vector<std::string>* fields, BodyFormat format,
+                                        std::size_t max_bytes) {
+  const bool xml = format == BodyFormat::xml;
+  std::string out =
+      xml ? R"(<?xml version="1.0" encoding="UTF-8"?><response><result>)" : R"({"result":[)";
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    const bj::value record = record_object(rs[i], fields);
+    if (xml) {
+      xml::append_element(out, "entry", record);
+    } else {
+      if (i > 0) out += ',';
+      out += bj::serialize(record);
+    }
+    if (out.size() > max_bytes) return std::nullopt;
+  }
+  out += xml ? "</result></response>" : "]}";
+  if (out.size() > max_bytes) return std::nullopt;
+  return out;
 }
 
 bj::value agent(const domain::AgentView& view) {

@@ -20,6 +20,7 @@
 #include "domain/record.hpp"
 #include "domain/table_service.hpp"
 #include "domain/timeout_stats.hpp"
+#include "server/body_format.hpp"
 
 namespace awa::server::message {
 
@@ -55,8 +56,11 @@ boost::json::value error(std::string_view message, std::optional<std::string_vie
 // Only `fields` when given (sysparm_fields); the password field never.
 boost::json::value record(const domain::Record& record,
                           const std::vector<std::string>* fields = nullptr);
-boost::json::value records(const std::vector<domain::Record>& records,
-                           const std::vector<std::string>* fields = nullptr);
+// {"result": [records...]} as `format` text, record by record; empty once it would take more
+// than `max_bytes` (so an answer too large is never built whole).
+std::optional<std::string> records_body(const std::vector<domain::Record>& records,
+                                        const std::vector<std::string>* fields, BodyFormat format,
+                                        std::size_t max_bytes);
 boost::json::value agent(const domain::AgentView& view);
 
 // GET /api/now/awa-server/stats (this server's own, not the platform's).

@@ -76,6 +76,12 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       "max-requests-per-connection",
       po::value(&s.max_requests_per_connection)->default_value(s.max_requests_per_connection),
       "requests on one keep-alive connection before the server closes it, 1-10000000")(
+      "max-answer-mib", po::value(&s.max_answer_mib)->default_value(s.max_answer_mib),
+      "an answer (a Table API list) may take this many MiB at most, 1-1024; a larger one is "
+      "refused with 400, to be asked for in pages")(
+      "answer-buffer-mib", po::value(&s.answer_buffer_mib)->default_value(s.answer_buffer_mib),
+      "large answers (64 KiB and more) held while their clients read them, in all, in MiB, "
+      "1-65536; beyond, a new one is answered 503")(
       "rocksdb-write-buffer-mib",
       po::value(&s.rocksdb_write_buffer_mib)->default_value(s.rocksdb_write_buffer_mib),
       "RocksDB memtable size in MiB, 1-1024")(
@@ -135,6 +141,8 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     check_bounds("idle-timeout", s.idle_timeout_seconds, 1u, 3600u);
     check_bounds("max-connections", s.max_connections, 1u, 1000000u);
     check_bounds("max-requests-per-connection", s.max_requests_per_connection, 1u, 10000000u);
+    check_bounds<std::size_t>("max-answer-mib", s.max_answer_mib, 1, 1024);
+    check_bounds<std::size_t>("answer-buffer-mib", s.answer_buffer_mib, 1, 65536);
     check_bounds<std::size_t>("rocksdb-write-buffer-mib", s.rocksdb_write_buffer_mib, 1, 1024);
     check_bounds<std::size_t>("rocksdb-block-cache-mib", s.rocksdb_block_cache_mib, 1, 16384);
     if (s.snapshot_interval_seconds != 0) {

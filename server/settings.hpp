@@ -30,6 +30,8 @@ struct Settings {
   unsigned idle_timeout_seconds = 60;  // between requests on a keep-alive connection
   unsigned max_connections = 10000;
   unsigned max_requests_per_connection = 10000;
+  std::size_t max_answer_mib = 16;      // a larger answer is refused (ask for pages)
+  std::size_t answer_buffer_mib = 128;  // large answers held for slow readers, in all
   std::size_t rocksdb_write_buffer_mib = 8;
   std::size_t rocksdb_block_cache_mib = 8;
   std::string snapshot_dir;                // empty: <data-dir>.snapshots

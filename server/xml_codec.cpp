@@ -107,7 +107,16 @@ void escape(std::string& out, std::string_view text) {
         out += "&gt;";
         break;
       default:
-        out += c;
+        // XML 1.0 cannot hold other control characters (a record kept from before they were
+        // refused may): written as printable.hpp writes them.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\x";
+          out += kHex[static_cast<unsigned char>(c) >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += c;
+        }
     }
   }
 }
@@ -178,6 +187,10 @@ std::optional<bj::object> parse_request(std::string_view body) {
   if (value->is_string()) return bj::object{};  // <request/> or <request>text</request>
   if (!value->is_object()) return std::nullopt;
   return std::move(value->get_object());
+}
+
+void append_element(std::string& out, std::string_view name, const bj::value& value) {
+  write(out, name, value);
 }
 
 std::string render_response(const bj::value& message) {

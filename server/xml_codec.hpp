@@ -18,5 +18,7 @@ std::optional<boost::json::object> parse_request(std::string_view body);
 // `<?xml ...?><response>...</response>` with the members of `message` (an envelope object)
 // as its children; objects' members in name order, as the platform writes them.
 std::string render_response(const boost::json::value& message);
+// `<name>value</name>` appended to `out`, as render_response writes each element.
+void append_element(std::string& out, std::string_view name, const boost::json::value& value);
 
 }  // namespace awa::server::xml

@@ -205,4 +205,40 @@ BOOST_AUTO_TEST_CASE(a_refused_write_changes_nothing) {
   BOOST_TEST(state.find(Table::awa_queue, demo::queue)->values == before.values);
 }
 
+BOOST_AUTO_TEST_CASE(values_as_written_are_checked_before_any_hash) {
+  using domain::check_written_values;
+  BOOST_TEST(!check_written_values("sys_user", {{"user_name", "grace"}, {"password", "pw"}}));
+  const auto refused = [&](std::string_view table, domain::FieldValues values,
+                           const std::string& message) {
+    const auto failure = check_written_values(table, values);
+    BOOST_REQUIRE(failure);
+    BOOST_TEST(static_cast<int>(failure->kind) == static_cast<int>(errc::bad_request));
+    BOOST_TEST(failure->message == message);
+  };
+  refused("sys_user", {{"password", ""}},
+          "Invalid value for field password: a password may not be empty");
+  refused("sys_user", {{"password", std::string(256, 'p')}},
+          "Invalid value for field password: longer than 255 characters");
+  refused("sys_user", {{"user_name", "ops:team"}},
+          "Invalid value for field user_name: it may not hold ':' (HTTP Basic authentication "
+          "cannot carry it)");
+  refused("sys_user", {{"user_name", std::string(41, 'u')}},
+          "Invalid value for field user_name: longer than 40 characters");
+  refused("awa_queue", {{"name", "a\x01b"}},
+          "Invalid value for field name: control characters are not allowed");
+  refused("interaction", {{"short_description", std::string(4001, 'd')}},
+          "Invalid value for field short_description: longer than 4000 characters");
+  // Within their lengths; tab, CR and LF are text; unknown tables and fields are left alone.
+  BOOST_TEST(!check_written_values(
+      "interaction", {{"short_description", std::string(4000, 'd')}, {"number", "a\tb\r\nc"}}));
+  BOOST_TEST(!check_written_values("incident", {{"x", "\x01"}}));
+  BOOST_TEST(!check_written_values("awa_queue", {{"unknown", "\x01"}}));
+}
+
+BOOST_AUTO_TEST_CASE(sysparm_limit_is_at_most_ten_thousand) {
+  BOOST_TEST(list({"awa_queue", {}, "10000"}).ok());
+  expect_failure(list({"awa_queue", {}, "10001"}), errc::bad_request,
+                 "Invalid value for sysparm_limit: 10001 (at most 10000)");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -148,4 +148,27 @@ BOOST_AUTO_TEST_CASE(a_large_body_with_wrong_credentials_is_refused_unread) {
   BOOST_TEST(demo.client().get("/api/now/table/awa_queue", admin()).status == 200u);
 }
 
+BOOST_AUTO_TEST_CASE(control_characters_are_refused_and_echoes_stay_valid) {
+  DemoServer demo;
+  auto client = demo.client();
+  // Never stored, so every XML answer stays well-formed.
+  const auto stored =
+      client.post("/api/now/table/awa_queue", R"({"name": "Q\u0001\u001b[2J"})", admin());
+  BOOST_TEST(stored.status == 400u);
+  BOOST_TEST(
+      stored.body.find("field name: control characters are not allowed") != std::string::npos,
+      stored.body);
+  const auto xml = client.request("GET", "/api/now/table/awa_queue", {},
+                                  {{"Authorization", admin()}, {"Accept", "application/xml"}});
+  BOOST_TEST(xml.status == 200u);
+  BOOST_TEST(xml.body.find('\x01') == std::string::npos);
+  // An echo of bytes that are not UTF-8 (a table's name here) is escaped: the JSON stays valid.
+  const auto echoed = client.get("/api/now/table/a%FF%1Bb", admin());
+  BOOST_TEST(echoed.status == 400u);
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(echoed.body, ec);
+  BOOST_TEST(!ec, echoed.body);
+  BOOST_TEST(echoed.body.find("Invalid table a\\\\xff\\\\x1bb") != std::string::npos, echoed.body);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -78,7 +78,7 @@ struct World {
   testing::TempDir snapshot_dir;
   Snapshots snapshots;
   // Many failed sign-ins from one peer: the limits are tested on their own.
-  Api api{instance, authenticator, Api::run_here, &snapshots, LoginLimits{1e6, 1e6}};
+  Api api{instance, authenticator, Api::run_here, &snapshots, ApiOptions{{1e6, 1e6}}};
   std::string work_item;
 };
 

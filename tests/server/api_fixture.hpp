@@ -57,7 +57,30 @@ struct ApiFixture {
   // Tests make many failed sign-ins in a row, all from one (unnamed) peer: the limits are
   // tested on their own (login_limiter_test, sign_in_test).
   server::Api api{instance, authenticator, server::Api::run_here, nullptr,
-                  server::LoginLimits{1e6, 1e6}};
+                  server::ApiOptions{{1e6, 1e6}}};
+};
+
+using Priority = server::SlowWorkPool::Priority;
+
+// An Api::Offload that keeps the work until the test runs it (or refuses it when `full`).
+struct HeldWork {
+  bool post(Priority priority, server::SlowWorkPool::Work work) {
+    if (full) return false;
+    held.push_back({priority, std::move(work)});
+    return true;
+  }
+  server::Api::Offload offload() {
+    return [this](Priority priority, server::SlowWorkPool::Work work, std::function<bool()>) {
+      return post(priority, std::move(work));
+    };
+  }
+  void run_all(bool run = true) {
+    auto work = std::move(held);
+    held.clear();
+    for (auto& [priority, w] : work) w(run);
+  }
+  bool full = false;
+  std::vector<std::pair<Priority, server::SlowWorkPool::Work>> held;
 };
 
 inline boost::json::value parse(const HttpResponse& r) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iterator>
 
 #include "tests/server/api_fixture.hpp"
@@ -32,24 +33,6 @@ public:
   mutable std::atomic<int> verifications{0};
 };
 
-using Priority = server::SlowWorkPool::Priority;
-
-// Offloaded work, kept until the test runs it (or refused when `full`).
-struct HeldWork {
-  bool post(Priority priority, server::SlowWorkPool::Work work) {
-    if (full) return false;
-    held.push_back({priority, std::move(work)});
-    return true;
-  }
-  void run_all(bool run = true) {
-    auto work = std::move(held);
-    held.clear();
-    for (auto& [priority, w] : work) w(run);
-  }
-  bool full = false;
-  std::vector<std::pair<Priority, server::SlowWorkPool::Work>> held;
-};
-
 struct SignInFixture {
   SignInFixture() { BOOST_REQUIRE(!instance.initialize({"admin-pw", true})); }
 
@@ -69,11 +52,8 @@ struct SignInFixture {
   domain::Instance instance{clock, log, hasher, false};
   server::Authenticator authenticator{instance, hasher};
   HeldWork work;
-  server::Api api{instance, authenticator,
-                  [this](Priority priority, server::SlowWorkPool::Work w, std::function<bool()>) {
-                    return work.post(priority, std::move(w));
-                  },
-                  nullptr, server::LoginLimits{3, 0.2, 4, 1000}};
+  server::Api api{instance, authenticator, work.offload(), nullptr,
+                  server::ApiOptions{{3, 0.2, 4, 1000}}};
 };
 
 // What the server logs while `body` runs (its log goes to standard error).
@@ -182,31 +162,30 @@ BOOST_AUTO_TEST_CASE(a_full_queue_is_a_503) {
 BOOST_AUTO_TEST_CASE(a_password_written_through_the_table_api_is_hashed_off_the_calling_thread) {
   const auto admin = admit("admin:admin-pw", "10.6.6.6");
   BOOST_REQUIRE(admin.caller);
-  std::optional<HttpResponse> answered;  // the last create's answer, when it came
+  // The answer comes once the write is durable, maybe on the commit queue's thread.
   const auto create = [&](const std::string& body) {
-    answered.reset();
+    auto answered = std::make_shared<std::promise<HttpResponse>>();
     api.handle(
         HttpRequest{"POST", "/api/now/table/sys_user", "", "application/json", "", body},
-        *admin.caller, [&](HttpResponse r) { answered = std::move(r); }, server::Api::Lead::now);
-    return answered;
+        *admin.caller, [answered](HttpResponse r) { answered->set_value(std::move(r)); },
+        server::Api::Lead::now);
+    return answered->get_future();
   };
-  // Without a password: answered at once, on this thread.
-  const auto plain = create(R"({"user_name": "nopass"})");
-  BOOST_REQUIRE(plain);
-  BOOST_TEST(plain->status == 201u);
-  // With one: the slow pool's, first in line; nothing answered until it ran.
-  BOOST_TEST(!create(R"({"user_name": "grace", "password": "Secr3t!"})"));
+  // Without a password: no slow work.
+  auto plain = create(R"({"user_name": "nopass"})");
+  BOOST_TEST(work.held.empty());
+  BOOST_TEST(plain.get().status == 201u);
+  // With one: the slow pool's, first in line; not written (nor answered) until it ran.
+  auto hashed = create(R"({"user_name": "grace", "password": "Secr3t!"})");
   BOOST_REQUIRE(work.held.size() == 1u);
   BOOST_TEST((work.held[0].first == Priority::high));
+  BOOST_TEST((hashed.wait_for(std::chrono::seconds(0)) == std::future_status::timeout));
   work.run_all();
-  BOOST_REQUIRE(answered);
-  BOOST_TEST(answered->status == 201u);
+  BOOST_TEST(hashed.get().status == 201u);
   BOOST_TEST(admit("grace:Secr3t!", "10.7.7.7").caller.has_value());
   // A pool that takes no more: 503, and nothing created.
   work.full = true;
-  const auto busy = create(R"({"user_name": "heidi", "password": "Secr3t!"})");
-  BOOST_REQUIRE(busy);
-  BOOST_TEST(busy->status == 503u);
+  BOOST_TEST(create(R"({"user_name": "heidi", "password": "Secr3t!"})").get().status == 503u);
   work.full = false;
   BOOST_TEST(!admit("heidi:Secr3t!", "10.8.8.8").caller);
 }

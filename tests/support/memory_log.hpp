@@ -46,7 +46,10 @@ public:
     std::lock_guard lock(mutex_);
     if (checkpoints.count(directory)) return std::make_error_code(std::errc::file_exists);
     checkpoints[directory] = records;
-    return {};
+    // As the real one, it makes the directory (with nothing in it).
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    return error;
   }
   // Waits (bounded) until `count` writes were made; whether they were.
   bool wait_for_writes(int count, std::chrono::seconds timeout = std::chrono::seconds(10)) {
