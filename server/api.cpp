@@ -3,6 +3,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include <memory>
+#include <thread>
 
 #include "domain/field_value.hpp"
 #include "server/log.hpp"
@@ -204,18 +205,20 @@ void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitte
                                     "application/xml")});
   }
   if (caller) return admitted({caller, {}});
+  sign_in(head.authorization, credentials->user_name, client, *out, std::move(admitted));
+}
 
+void Api::sign_in(const std::string& authorization, const std::string& user_name,
+                  const ClientConnection& client, BodyFormat out, Admitted admitted) {
   // A password hash: only within the sign-in limits, and only for a client still there.
-  const auto decision =
-      login_limiter_.admit(client.peer, credentials->user_name, LoginLimiter::Clock::now());
+  const auto decision = login_limiter_.admit(client.peer, user_name, LoginLimiter::Clock::now());
   if (!decision.admitted) {
-    refused_sign_ins_.write(LogLevel::warn, "sign-in refused for user " +
-                                                printable(credentials->user_name) + " from " +
-                                                client.peer + ": too many failed sign-ins");
-    return admitted({{}, too_many_sign_ins(decision.retry_after, *out), true});
+    refused_sign_ins_.write(LogLevel::warn, "sign-in refused for user " + printable(user_name) +
+                                                " from " + client.peer +
+                                                ": too many failed sign-ins");
+    return admitted({{}, too_many_sign_ins(decision.retry_after, out), true});
   }
-  auto verify = [this, authorization = head.authorization, user = credentials->user_name, client,
-                 format = *out, admitted](bool run) {
+  auto verify = [this, authorization, user = user_name, client, format = out, admitted](bool run) {
     if (!run) {  // pushed out of the queue by sign-ins in better standing
       login_limiter_.finished(client.peer, user, LoginLimiter::Result::abandoned,
                               LoginLimiter::Clock::now());
@@ -243,22 +246,22 @@ void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitte
       : decision.standing == LoginLimiter::Standing::unknown ? SlowWorkPool::Priority::normal
                                                              : SlowWorkPool::Priority::low;
   if (!offload_(priority, std::move(verify), [open = client.open] { return !open(); })) {
-    login_limiter_.finished(client.peer, credentials->user_name, LoginLimiter::Result::abandoned,
+    login_limiter_.finished(client.peer, user_name, LoginLimiter::Result::abandoned,
                             LoginLimiter::Clock::now());
-    admitted({{}, busy(*out)});
+    admitted({{}, busy(out)});
   }
 }
 
 void Api::handle(HttpRequest request, Respond respond, Lead lead) {
   auto shared = std::make_shared<HttpRequest>(std::move(request));
   // Admitted on this thread (a cached credential): `lead` holds; on another, write at once.
-  auto on_this_thread = std::make_shared<std::atomic<bool>>(true);
-  admit(*shared, {}, [this, shared, respond, lead, on_this_thread](Admission admission) mutable {
-    if (!admission.caller) return respond(std::move(admission.answer));
-    handle(std::move(*shared), *admission.caller, std::move(respond),
-           on_this_thread->load() ? lead : Lead::now);
-  });
-  on_this_thread->store(false);
+  admit(*shared, {},
+        [this, shared, respond, lead,
+         caller_thread = std::this_thread::get_id()](Admission admission) mutable {
+          if (!admission.caller) return respond(std::move(admission.answer));
+          handle(std::move(*shared), *admission.caller, std::move(respond),
+                 std::this_thread::get_id() == caller_thread ? lead : Lead::now);
+        });
 }
 
 void Api::respond_when_durable(domain::CommitQueue::Ticket ticket, HttpResponse response,

@@ -81,6 +81,9 @@ public:
 private:
   // GET /healthz: 200 while the data directory takes writes, 503 and why while it does not.
   HttpResponse health() const;
+  // The slow half of admit(): a password hash on the slow pool, within the sign-in limits.
+  void sign_in(const std::string& authorization, const std::string& user_name,
+               const ClientConnection& client, BodyFormat out, Admitted admitted);
   // Logs when writes start failing and when they work again (once each, not per request).
   void note_write(std::error_code error);
   // Sends `response` once what it reflects is durable; a failed write sends `on_failure`'s.

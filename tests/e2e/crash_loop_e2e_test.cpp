@@ -114,10 +114,8 @@ public:
   void verify_and_adopt() {
     auto client = demo.client();
     std::set<std::string> queue_names;
-    const auto queues = client.get("/api/now/table/awa_queue?sysparm_limit=1000000", admin());
-    BOOST_REQUIRE(queues.status == 200u);
-    const auto queue_list = json_of(queues);  // kept: the loop walks into it
-    for (const auto& q : queue_list.at("result").as_array()) {
+    const auto queue_list = list_all(client, "awa_queue", admin());  // kept: the loop walks it
+    for (const auto& q : queue_list) {
       queue_names.emplace(q.at("name").as_string());
     }
     for (auto& m : models) {
@@ -162,11 +160,8 @@ public:
       auto client = demo.client();
       for (const auto* table : {"sys_user", "awa_queue", "awa_presence_state", "awa_agent_presence",
                                 "awa_reject_reason", "interaction", "task", "awa_work_item"}) {
-        const auto listed =
-            client.get(std::string("/api/now/table/") + table + "?sysparm_limit=1000000", admin());
-        BOOST_REQUIRE(listed.status == 200u);
-        const auto rows = json_of(listed);
-        for (const auto& r : rows.at("result").as_array()) {
+        const auto rows = list_all(client, table, admin());
+        for (const auto& r : rows) {
           served[std::string(table) + "/" + std::string(r.at("sys_id").as_string())] =
               digest_of(table, r.as_object());
         }

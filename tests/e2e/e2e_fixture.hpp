@@ -49,6 +49,27 @@ inline boost::json::value json_of(const Reply& r) {
   return boost::json::parse(r.body);
 }
 
+// Every record of `table`, a page (sysparm_limit's most, 10,000) at a time.
+inline boost::json::array list_all(HttpClient& client, const std::string& table,
+                                   const std::string& auth) {
+  constexpr std::size_t kPage = 10000;
+  boost::json::array all;
+  for (std::size_t offset = 0;; offset += kPage) {
+    const auto page =
+        client.get("/api/now/table/" + table + "?sysparm_limit=" + std::to_string(kPage) +
+                       "&sysparm_offset=" + std::to_string(offset),
+                   auth);
+    if (page.status != 200u) {
+      throw std::runtime_error("listing " + table + ": " + std::to_string(page.status) + " " +
+                               page.body);
+    }
+    auto rows = boost::json::parse(page.body).at("result").as_array();
+    const std::size_t got = rows.size();
+    for (auto& row : rows) all.push_back(std::move(row));
+    if (got < kPage) return all;
+  }
+}
+
 struct DemoServer {
   explicit DemoServer(std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"--demo", "--data-dir", dir.path().string(), "--threads", "2"};
