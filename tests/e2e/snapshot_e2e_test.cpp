@@ -27,10 +27,10 @@ struct SnapshotServer {
   }
 
   std::set<std::string> queue_names(HttpClient& client) {
-    const auto listed = client.get("/api/now/table/awa_queue?sysparm_limit=1000000", admin());
-    const auto body = json_of(listed);
     std::set<std::string> names;
-    for (const auto& q : body.at("result").as_array()) names.emplace(q.at("name").as_string());
+    for (const auto& q : list_all(client, "awa_queue", admin())) {
+      names.emplace(q.at("name").as_string());
+    }
     return names;
   }
 
