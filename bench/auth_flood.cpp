@@ -32,26 +32,6 @@ namespace bj = boost::json;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-std::string base64(std::string_view in) {
-  static constexpr char table[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (const unsigned char c : in) {
-    bits = (bits << 8) | c;
-    count += 8;
-    while (count >= 6) out += table[(bits >> (count -= 6)) & 63];
-  }
-  if (count > 0) out += table[(bits << (6 - count)) & 63];
-  while (out.size() % 4 != 0) out += '=';
-  return out;
-}
-
-std::string basic(const std::string& user, const std::string& password) {
-  return "Basic " + base64(user + ":" + password);
-}
-
 // A blocking keep-alive connection from a chosen local address; reconnects when the server
 // closes. Reads are bounded by a receive timeout.
 class Client {
@@ -173,7 +153,7 @@ int run_auth_flood(const AuthFloodOptions& o) {
       std::fprintf(stderr, "awa-bench: could not create %s\n", user.c_str());
       return 1;
     }
-    fresh.push_back(basic(user, password));
+    fresh.push_back(basic_authorization(user, password));
   }
   std::fprintf(stderr, "setup: %zu users in %.1f s\n", fresh.size(),
                std::chrono::duration<double>(Clock::now() - setup_start).count());
@@ -235,7 +215,7 @@ int run_auth_flood(const AuthFloodOptions& o) {
           std::mt19937 random(f);
           while (Clock::now() < end) {
             // A different user name each time, as credential stuffing does.
-            const auto auth = basic("stuffed-" + std::to_string(random()), "guess");
+            const auto auth = basic_authorization("stuffed-" + std::to_string(random()), "guess");
             const auto sent = Clock::now();
             const unsigned status = client.call("GET", agent, auth);
             phase.flood.record(status, micros_since(sent));
@@ -262,10 +242,11 @@ int run_auth_flood(const AuthFloodOptions& o) {
               socket.connect(tcp::endpoint(net::ip::make_address(o.host),
                                            static_cast<unsigned short>(std::stoi(o.port))));
               std::string request;
-              format_request(request,
-                             {"POST", "/api/now/table/awa_queue",
-                              basic("burst-" + std::to_string(i), "guess"), "application/json"},
-                             body);
+              format_request(
+                  request,
+                  {"POST", "/api/now/table/awa_queue",
+                   basic_authorization("burst-" + std::to_string(i), "guess"), "application/json"},
+                  body);
               beast::error_code ignored;
               net::write(socket, net::buffer(request), ignored);
               socket.close(ignored);

@@ -69,22 +69,6 @@ struct Options {
   bool spin = false;  // open loop: spin between sends rather than sleep
 };
 
-std::string base64(std::string_view in) {
-  static constexpr char table[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (const unsigned char c : in) {
-    bits = (bits << 8) | c;
-    count += 8;
-    while (count >= 6) out += table[(bits >> (count -= 6)) & 63];
-  }
-  if (count > 0) out += table[(bits << (6 - count)) & 63];
-  while (out.size() % 4 != 0) out += '=';
-  return out;
-}
-
 // What the run works on, made in the setup phase.
 struct Fixture {
   std::string queue;
@@ -555,7 +539,7 @@ int main(int argc, char** argv) {
     }
     flood.host = target.substr(0, colon_at);
     flood.port = target.substr(colon_at + 1);
-    flood.admin_authorization = "Basic " + base64(o.user + ":" + o.password);
+    flood.admin_authorization = basic_authorization(o.user, o.password);
     if (!vm["duration"].defaulted()) flood.seconds = o.duration;  // else its own default
     flood.server_pids = o.server_pids;
     flood.json_file = o.json_file;
@@ -571,7 +555,7 @@ int main(int argc, char** argv) {
   }
   o.host = target.substr(0, colon);
   o.port = target.substr(colon + 1);
-  const std::string auth = "Basic " + base64(o.user + ":" + o.password);
+  const std::string auth = basic_authorization(o.user, o.password);
 
   std::random_device device;
   char run_id[9];

@@ -76,6 +76,9 @@ BOOST_AUTO_TEST_CASE(answers_are_bounded_in_size_and_in_what_slow_readers_hold) 
     const auto whole = client.get(kList, admin());
     BOOST_REQUIRE(whole.status == 200u);
     BOOST_TEST(whole.body.size() > 10'000'000u);
+    // Answered on the same connection only once that answer's write has ended (and its bytes
+    // no longer count).
+    BOOST_REQUIRE(client.get("/api/now/table/awa_queue", admin()).status == 200u);
   }
   // One slow reader holds some 10 MB; a second such answer would pass 16 MiB: 503.
   SlowReader slow(demo.server->port());

@@ -5,24 +5,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
-#include <iterator>
 
 #include "tests/e2e/e2e_fixture.hpp"
+#include "tests/support/directory_contents.hpp"
 
 using namespace awa::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::map<std::string, std::string> contents(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    out[entry.path().filename().string()] =
-        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return out;
-}
 
 // Starts the server on `args`; it must exit with a failure, and its log must say `why`.
 void expect_start_fails(const std::vector<std::string>& args, const std::string& why) {
@@ -51,14 +41,14 @@ BOOST_AUTO_TEST_CASE(a_data_directory_that_lost_its_current_is_refused_and_left_
   }
   BOOST_REQUIRE(demo.server->terminate() == 0);
   fs::remove(demo.dir.path() / "CURRENT");
-  const auto before = contents(demo.dir.path());
+  const auto before = directory_contents(demo.dir.path());
   BOOST_REQUIRE(std::any_of(before.begin(), before.end(),
                             [](const auto& file) { return file.first.ends_with(".sst"); }));
   expect_start_fails({"--data-dir", demo.dir.path().string()}, "no CURRENT file");
-  BOOST_TEST((contents(demo.dir.path()) == before));
+  BOOST_TEST((directory_contents(demo.dir.path()) == before));
   // The demo flag changes nothing: the directory is not empty.
   expect_start_fails({"--demo", "--data-dir", demo.dir.path().string()}, "no CURRENT file");
-  BOOST_TEST((contents(demo.dir.path()) == before));
+  BOOST_TEST((directory_contents(demo.dir.path()) == before));
 }
 
 BOOST_AUTO_TEST_CASE(a_start_that_cannot_listen_or_load_its_certificate_leaves_no_directory) {

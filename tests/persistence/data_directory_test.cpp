@@ -6,10 +6,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
-#include <iterator>
 #include <map>
 
 #include "persistence/rocksdb_log.hpp"
+#include "tests/support/directory_contents.hpp"
 #include "tests/support/fault_injection_fs.hpp"
 #include "tests/support/sample_records.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -20,15 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 // Every file's name and bytes: the directory as it is.
-std::map<std::string, std::string> contents(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    out[entry.path().filename().string()] =
-        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return out;
-}
 
 // A database holding one record, closed, with its table files flushed or its WAL (`flushed`).
 void make_database(const fs::path& dir, bool flushed) {
@@ -45,14 +36,14 @@ void make_database(const fs::path& dir, bool flushed) {
 
 // Opening `dir` throws, naming `what`, and changes nothing in it.
 void expect_refused(const fs::path& dir, const std::string& what) {
-  const auto before = contents(dir);
+  const auto before = testing::directory_contents(dir);
   try {
     persistence::RocksdbLog log({dir});
     BOOST_ERROR("opened " << dir);
   } catch (const std::runtime_error& e) {
     BOOST_TEST(std::string(e.what()).find(what) != std::string::npos, e.what());
   }
-  BOOST_TEST((contents(dir) == before));
+  BOOST_TEST((testing::directory_contents(dir) == before));
 }
 
 }  // namespace
@@ -75,24 +66,24 @@ BOOST_AUTO_TEST_CASE(a_directory_without_current_is_refused_and_left_as_it_was) 
   testing::TempDir dir;
   make_database(dir.path(), true);
   fs::remove(dir.path() / "CURRENT");
-  BOOST_REQUIRE(!contents(dir.path()).empty());
+  BOOST_REQUIRE(!testing::directory_contents(dir.path()).empty());
   expect_refused(dir.path(), "no CURRENT file");
 }
 
 BOOST_AUTO_TEST_CASE(a_directory_holding_only_a_write_ahead_log_is_refused_and_left_as_it_was) {
   testing::TempDir dir;
   make_database(dir.path(), false);
-  for (const auto& [name, bytes] : contents(dir.path())) {
+  for (const auto& [name, bytes] : testing::directory_contents(dir.path())) {
     if (!name.ends_with(".log") || bytes.empty()) fs::remove(dir.path() / name);
   }
-  BOOST_REQUIRE(contents(dir.path()).size() == 1u);
+  BOOST_REQUIRE(testing::directory_contents(dir.path()).size() == 1u);
   expect_refused(dir.path(), "no CURRENT file");
 }
 
 BOOST_AUTO_TEST_CASE(a_current_that_names_a_missing_or_no_manifest_is_refused) {
   testing::TempDir dir;
   make_database(dir.path(), true);
-  for (const auto& [name, bytes] : contents(dir.path())) {
+  for (const auto& [name, bytes] : testing::directory_contents(dir.path())) {
     if (name.starts_with("MANIFEST-")) fs::rename(dir.path() / name, dir.path() / "moved");
   }
   expect_refused(dir.path(), "that its CURRENT file names");
@@ -119,7 +110,7 @@ BOOST_AUTO_TEST_CASE(a_creation_that_fails_leaves_nothing_behind) {
     BOOST_CHECK_THROW(persistence::RocksdbLog{options}, std::runtime_error);
     BOOST_TEST(fs->failed_operations() > 0u);
     if (existed) {
-      BOOST_TEST(contents(target).empty());
+      BOOST_TEST(testing::directory_contents(target).empty());
     } else {
       BOOST_TEST(!fs::exists(target));
     }
