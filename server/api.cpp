@@ -180,6 +180,11 @@ void Api::note_write(std::error_code error) {
   }
 }
 
+std::optional<domain::Caller> Api::cached_caller(const HttpRequest& head) const {
+  if (head.authorization.empty() || head.target == "/healthz") return std::nullopt;
+  return authenticator_.cached(head.authorization);
+}
+
 void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitted admitted) {
   // Health checks come from load balancers and orchestrators, without credentials.
   if (head.target == "/healthz") {

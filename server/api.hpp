@@ -60,6 +60,9 @@ public:
   Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
       Snapshots* snapshots = nullptr, ApiOptions options = {});
 
+  // The caller, at once, when the request's header carries credentials verified before (the
+  // common case, and cheap); empty otherwise, and then admit() decides.
+  std::optional<domain::Caller> cached_caller(const HttpRequest& head) const;
   // Signs in the request from its header alone, before its body is read: cheap when the
   // credentials were verified before, else a password hash off this thread, if the sign-in
   // limits allow it. Calls `admitted` exactly once, possibly on another thread.

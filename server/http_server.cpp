@@ -352,6 +352,7 @@ private:
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser_->body_limit(limits_.body_bytes);
+    parser_->eager(true);  // signed_in() parses a buffered body in one put()
     deadline_after(limits_.read_timeout_seconds);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -384,6 +385,11 @@ private:
     const HttpRequest& head = parser_->head();
     if (log::enabled(LogLevel::debug)) log::debug(head.method + " " + head.target);
 
+    // Credentials verified before: at once, as nearly every request is.
+    if (auto caller = api_.cached_caller(head)) {
+      caller_ = std::move(*caller);
+      return signed_in();
+    }
     deadline = Clock::time_point::max();  // the sign-in is in hand; no deadline while it is
     // Keep the I/O context running while a sign-in waits for its hash.
     auto guard = net::make_work_guard(stream_.get_executor());
@@ -407,6 +413,22 @@ private:
       return write(std::move(admission.answer), version_, head_only_);
     }
     caller_ = std::move(*admission.caller);
+    signed_in();
+  }
+
+  // The caller is known: the body, if any, is read (after `100 Continue` when asked for), then
+  // the request handled.
+  void signed_in() {
+    // What the buffer holds of the body already (all of it, mostly) is parsed here, not by
+    // another read.
+    beast::error_code ec;
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec || used == 0) break;
+    }
+    if (ec == http::error::need_more) ec = {};
+    if (ec && !read_whole(ec)) return;
     if (parser_->is_done()) return handle();
     if (!parser_->expects_continue()) return read_body();
     deadline_after(limits_.read_timeout_seconds);
