@@ -2,9 +2,8 @@
 // VectorRep, but sorts entries by the first 8 bytes of their key, read into an array beside the
 // pointers, and compares whole keys only where those tie. VectorRep sorts bare pointers, so each
 // of its n log n comparisons reads two entries scattered over the memtable's arena, a cache miss
-// each: in open loop at 26,000 offers/s the sort was 80% of a flush and a tenth of the server's
-// CPU (perf, 2026-12-02), and the flush with this memtable takes 3.5%. Our keys are a table byte
-// and a random id, so 8 bytes almost never tie.
+// each, and under load that sort was most of a flush. Our keys are a table byte and a random id,
+// so 8 bytes almost never tie.
 //
 // For the bytewise comparator only (RocksDB's default): the 8 bytes are compared as a
 // big-endian number, which orders keys as bytewise comparison does.

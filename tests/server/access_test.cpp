@@ -22,17 +22,7 @@ namespace demo = awa::testing::demo;
 
 namespace {
 
-// A password check that counts how often it runs (the real one is Argon2id: slow on purpose).
-class CountingHasher final : public domain::PasswordHasher {
-public:
-  std::string hash(std::string_view password) const override { return plain.hash(password); }
-  bool verify(std::string_view stored, std::string_view password) const override {
-    ++verifications;
-    return plain.verify(stored, password);
-  }
-  testing::PlainHasher plain;
-  mutable std::atomic<int> verifications{0};
-};
+using CountingHasher = testing::CountingHasher<testing::PlainHasher>;
 
 struct Cell {
   std::string method;

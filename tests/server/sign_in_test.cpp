@@ -21,17 +21,7 @@ using server::ClientConnection;
 
 namespace {
 
-// The real hasher, counting its verifications.
-class CountingHasher final : public domain::PasswordHasher {
-public:
-  std::string hash(std::string_view password) const override { return real.hash(password); }
-  bool verify(std::string_view stored, std::string_view password) const override {
-    ++verifications;
-    return real.verify(stored, password);
-  }
-  server::SodiumPasswordHasher real;
-  mutable std::atomic<int> verifications{0};
-};
+using CountingHasher = testing::CountingHasher<server::SodiumPasswordHasher>;
 
 struct SignInFixture {
   SignInFixture() { BOOST_REQUIRE(!instance.initialize({"admin-pw", true})); }

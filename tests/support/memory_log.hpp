@@ -92,4 +92,17 @@ public:
   }
 };
 
+// A hasher (`Inner`: PlainHasher, or the real one) that counts its verifications.
+template <class Inner>
+class CountingHasher final : public domain::PasswordHasher {
+public:
+  std::string hash(std::string_view password) const override { return inner.hash(password); }
+  bool verify(std::string_view stored, std::string_view password) const override {
+    ++verifications;
+    return inner.verify(stored, password);
+  }
+  Inner inner;
+  mutable std::atomic<int> verifications{0};
+};
+
 }  // namespace awa::testing
