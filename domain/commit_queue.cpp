@@ -4,7 +4,7 @@
 
 namespace awa::domain {
 
-CommitQueue::CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo,
+CommitQueue::CommitQueue(DurableLog& log, bool sync, StateLock& state_mutex, Undo undo,
                          std::chrono::milliseconds sweep, std::chrono::milliseconds rest_after,
                          std::chrono::milliseconds storage_retry)
     : log_(log),

@@ -32,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "domain/state_lock.hpp"
 #include "domain/durable_log.hpp"
 
 namespace awa::domain {
@@ -53,7 +54,7 @@ public:
 
   // `sync`: every write is synced (and made by the writer thread); otherwise callers lead.
   // A log that starts unwritable (DurableLog::unwritable()) refuses changes until it resumes.
-  CommitQueue(DurableLog& log, bool sync, std::mutex& state_mutex, Undo undo,
+  CommitQueue(DurableLog& log, bool sync, StateLock& state_mutex, Undo undo,
               std::chrono::milliseconds sweep = kSweep,
               std::chrono::milliseconds rest_after = kRestAfter,
               std::chrono::milliseconds storage_retry = kStorageRetry);
@@ -129,7 +130,7 @@ private:
   const std::chrono::milliseconds sweep_;
   const std::uint64_t rest_after_sweeps_;  // quiet sweeps before the writer rests
   const std::chrono::milliseconds storage_retry_;
-  std::mutex& state_mutex_;
+  StateLock& state_mutex_;
   Undo undo_;
 
   mutable std::mutex mutex_;

@@ -6,6 +6,7 @@
 #include <exception>
 #include <future>
 #include <thread>
+#include <tuple>
 
 #include "domain/invariants.hpp"
 #include "domain/manual_assignment.hpp"
@@ -299,24 +300,87 @@ std::size_t Instance::pending_timeouts() const {
 }
 
 std::vector<std::string> Instance::violations() const {
-  std::lock_guard lock(mutex_);
-  auto found = find_violations(state_);
+  std::vector<std::string> found;
+  // Steps of about TableScan::kStepWork records each, others let in between (see list()).
+  const auto in_steps = [this](auto&& step) {
+    for (;;) {
+      {
+        std::lock_guard lock(mutex_);
+        if (step()) return;
+      }
+      while (mutex_.others_waiting()) std::this_thread::yield();
+    }
+  };
+  // The totals compare only when nothing changed during the scan (no commit, no timer fired).
+  const auto moment = [this] {
+    return std::tuple(commits_.newest(), timeouts_.size(), timeout_stats_.fired());
+  };
+  decltype(moment()) started;
+  in_steps([&] {
+    started = moment();
+    return true;
+  });
+
   std::size_t counting_down = 0;
-  for (const Record& item : state_.rows(Table::awa_work_item)) {
-    const SysId& id = item.id;
-    if (!pending_deadline(item)) continue;
-    ++counting_down;
-    if (timer_of_.count(id) == 0) found.push_back("work item " + id.str() + " has no timer");
-  }
-  if (counting_down != timeouts_.size() || counting_down != timer_of_.size()) {
-    found.push_back("timers " + std::to_string(timeouts_.size()) + " for " +
-                    std::to_string(counting_down) + " pending deadlines");
-  }
+  std::size_t next_range = 0;
+  in_steps([&] {
+    const RecordOrder& order = state_.rows(Table::awa_work_item).order();
+    for (std::size_t work = 0;
+         work < TableScan::kStepWork && next_range < RecordOrder::kRanges; ++next_range) {
+      for (const Record* item : order.range(next_range)) {
+        check_work_item(state_, *item, found);
+        if (pending_deadline(*item)) {
+          ++counting_down;
+          if (timer_of_.count(item->id) == 0) {
+            found.push_back("work item " + item->id.str() + " has no timer");
+          }
+        }
+      }
+      work += order.range(next_range).size() + 1;
+    }
+    return next_range == RecordOrder::kRanges;
+  });
+
+  std::vector<SysId> agents;
+  in_steps([&] {
+    agents = state_.working_agents();
+    for (const auto& text : state_.work_items().agents()) {
+      if (const auto id = SysId::parse(text)) agents.push_back(*id);
+    }
+    std::sort(agents.begin(), agents.end());
+    agents.erase(std::unique(agents.begin(), agents.end()), agents.end());
+    return true;
+  });
+  std::size_t next_agent = 0;
+  in_steps([&] {
+    for (std::size_t n = 0; n < 64 && next_agent < agents.size(); ++n) {
+      check_workload(state_, agents[next_agent++], found);
+    }
+    return next_agent == agents.size();
+  });
+
+  in_steps([&] {
+    if (moment() == started &&
+        (counting_down != timeouts_.size() || counting_down != timer_of_.size())) {
+      found.push_back("timers " + std::to_string(timeouts_.size()) + " for " +
+                      std::to_string(counting_down) + " pending deadlines");
+    }
+    return true;
+  });
   return found;
 }
 
 Answer<std::vector<Record>> Instance::list(const Caller& caller, const ListRequest& request) {
-  return run([&](Transaction& tx) { return list_records(tx, caller, request); });
+  auto scan = TableScan::plan(caller, request);
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!scan) return {scan.failure(), commits_.newest()};
+      if (scan->step(state_)) return {scan->take(), commits_.newest()};
+    }
+    // Between steps, whoever waits for the lock goes first.
+    while (mutex_.others_waiting()) std::this_thread::yield();
+  }
 }
 
 Answer<Record> Instance::get(const Caller& caller, std::string_view table,

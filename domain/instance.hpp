@@ -20,6 +20,7 @@
 #include "domain/offer_request.hpp"
 #include "domain/state.hpp"
 #include "domain/sys_id_map.hpp"
+#include "domain/table_scan.hpp"
 #include "domain/table_service.hpp"
 #include "domain/timeout_stats.hpp"
 #include "domain/timer_wheel.hpp"
@@ -101,9 +102,17 @@ public:
   void set_timeout_listener(TimeoutListener* listener);
   std::size_t pending_timeouts() const;
   TimeoutStats timeout_stats() const;
-  // What the contract forbids, found in the state (and timers out of step with it).
+  // What the contract forbids, found in the state (and timers out of step with it). Runs in
+  // steps, as list() does: call it off the I/O threads.
   std::vector<std::string> violations() const;
+  // How the instance lock is used: acquisitions, waits, hold times.
+  StateLock::Stats lock_stats() const {
+    std::lock_guard lock(mutex_);
+    return mutex_.stats();
+  }
 
+  // Runs in steps (TableScan), letting others have the lock in between: call it off the I/O
+  // threads, as it may take a while on a large table.
   Answer<std::vector<Record>> list(const Caller& caller, const ListRequest& request);
   Answer<Record> get(const Caller& caller, std::string_view table, std::string_view sys_id);
   Answer<Record> create(const Caller& caller, std::string_view table, FieldValues values);
@@ -156,7 +165,7 @@ private:
   const Clock& clock_;
   DurableLog& log_;
   const PasswordHasher& hasher_;
-  mutable std::mutex mutex_;
+  mutable StateLock mutex_;
   State state_;
   SysIdGenerator ids_;
   TimerWheel timeouts_;

@@ -1,7 +1,8 @@
 // One table's records, hashed by sys_id: a lookup is one probe, where an ordered map walked some
 // twenty levels of nodes. Each record has its own allocation, so a Record* stays valid while
 // others are added (growing moves the 8-byte slots, a few at a time, not the records); the set
-// keys on the record's own id, so the id is not stored twice. Iteration is in no particular order.
+// keys on the record's own id, so the id is not stored twice. Iteration is in no particular order;
+// the records are also kept in sys_id ranges (RecordOrder), for scans in steps and in order.
 #pragma once
 
 #include <boost/unordered/unordered_flat_set.hpp>
@@ -11,6 +12,7 @@
 #include "domain/huge_page_allocator.hpp"
 #include "domain/incremental_hash.hpp"
 #include "domain/record.hpp"
+#include "domain/record_order.hpp"
 
 namespace awa::domain {
 
@@ -74,12 +76,20 @@ public:
   void reserve(std::size_t count) { records_.reserve(count); }
   // Adds a record whose id is not in the table yet.
   Record& insert(Record record) {
-    return **records_.insert(std::make_unique<Record>(std::move(record))).first;
+    Record& stored = **records_.insert(std::make_unique<Record>(std::move(record))).first;
+    order_.add(&stored);
+    return stored;
   }
-  void erase(const SysId& id) { records_.erase(id); }
+  void erase(const SysId& id) {
+    if (const Record* stored = find(id)) order_.remove(stored);
+    records_.erase(id);
+  }
+  // The records by sys_id range.
+  const RecordOrder& order() const { return order_; }
 
 private:
   Set records_;
+  RecordOrder order_;
 };
 
 }  // namespace awa::domain

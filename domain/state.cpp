@@ -12,13 +12,15 @@ struct State::WorkItemKeys {
   explicit WorkItemKeys(const Record& item) {
     namespace f = work_item_field;
     const auto values = item.values.at_many(
-        {f::document_id, f::assigned_to, f::state, f::active, f::consult_state});
+        {f::document_id, f::queue, f::assigned_to, f::state, f::active, f::consult_state});
     document = values[0];
-    agent = values[1];
-    work_state = values[2];
-    is_active = values[3] == "true";
-    open_consult = values[4] == "open";
+    queue = values[1];
+    agent = values[2];
+    work_state = values[3];
+    is_active = values[4] == "true";
+    open_consult = values[5] == "open";
   }
+  WorkItemIndex::Keys indexed() const { return {work_state, queue, agent, document}; }
   // The agent whose workload the work item counts in, if any.
   std::optional<SysId> working_agent() const {
     if (!is_active || (work_state != "pending_accept" && work_state != "accepted")) {
@@ -37,6 +39,7 @@ struct State::WorkItemKeys {
   std::string_view work_state;
   std::string_view agent;
   std::string_view document;
+  std::string_view queue;
 };
 
 namespace {
@@ -137,6 +140,13 @@ std::uint32_t State::workload(const SysId& agent) const {
   return entry ? entry->second : 0;
 }
 
+std::vector<SysId> State::working_agents() const {
+  std::vector<SysId> agents;
+  agents.reserve(workload_.size());
+  for (const auto& [agent, count] : workload_) agents.push_back(agent);
+  return agents;
+}
+
 std::string State::next_document_number(Table table) const {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%s%07llu", number_prefix(table).data(),
@@ -157,6 +167,7 @@ void State::unindex(const Record& record) {
     const WorkItemKeys keys(record);
     if (const auto agent = keys.working_agent()) add_workload(*agent, -1);
     unindex_document(keys, record.id);
+    work_items_.remove(record, keys.indexed());
   }
 }
 
@@ -185,6 +196,7 @@ void State::unindex_document(const WorkItemKeys& keys, const SysId& item) {
 void State::reindex_work_item(const Record& stored, const Record& after) {
   const WorkItemKeys before_keys(stored);
   const WorkItemKeys after_keys(after);
+  work_items_.update(stored, before_keys.indexed(), after_keys.indexed());
   const auto before_agent = before_keys.working_agent();
   const auto after_agent = after_keys.working_agent();
   if (before_agent != after_agent) {
@@ -220,6 +232,7 @@ void State::reindex(const Record& record) {
       const WorkItemKeys keys(record);
       if (const auto agent = keys.working_agent()) add_workload(*agent, +1);
       index_document(keys, record);
+      work_items_.add(record, keys.indexed());
       break;
     }
     case Table::interaction:

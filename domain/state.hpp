@@ -15,6 +15,7 @@
 #include "domain/change_set.hpp"
 #include "domain/record_table.hpp"
 #include "domain/sys_id_map.hpp"
+#include "domain/work_item_index.hpp"
 
 namespace awa::domain {
 
@@ -56,8 +57,12 @@ public:
   std::uint64_t credential_clock() const {
     return credential_clock_.load(std::memory_order_acquire);
   }
+  // Work items by state, queue, agent and document.
+  const WorkItemIndex& work_items() const { return work_items_; }
   // The agent's work items that are pending_accept or accepted.
   std::uint32_t workload(const SysId& agent) const;
+  // The agents with a workload above zero.
+  std::vector<SysId> working_agents() const;
   // The next number for a new document of `table` (IMS0001001, TASK0001001, ...).
   std::string next_document_number(Table table) const;
 
@@ -95,6 +100,7 @@ private:
   SysIdMap<const Record*> active_work_item_;
   SysIdMap<const Record*> open_consult_;  // document -> consult work item
   SysIdMap<std::uint32_t> workload_;      // agent -> offered or accepted items
+  WorkItemIndex work_items_;
   SysIdMap<std::uint64_t> credential_versions_;
   std::atomic<std::uint64_t> credential_clock_{0};
   std::uint64_t tick_credentials() {

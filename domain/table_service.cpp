@@ -12,18 +12,6 @@ Failure no_record() {
   return fail(errc::not_found, "No Record found");
 }
 
-Outcome<Table> resolve(std::string_view name) {
-  if (const auto table = table_named(name)) return *table;
-  return fail(errc::bad_request, "Invalid table " + std::string(name));
-}
-
-std::optional<Failure> check_read(const Caller& caller) {
-  if (caller.roles.has(Role::awa_manager) || caller.roles.has(Role::awa_integration_user)) {
-    return std::nullopt;
-  }
-  return fail(errc::forbidden, "User Not Authorized");
-}
-
 std::optional<Failure> check_write(const Caller& caller, Table table) {
   if (!caller.roles.has_exactly(Role::admin)) return fail(errc::forbidden, "User Not Authorized");
   if (!spec_of(table).writable) {
@@ -31,62 +19,6 @@ std::optional<Failure> check_write(const Caller& caller, Table table) {
                 "Table " + std::string(spec_of(table).name) + " is read-only");
   }
   return std::nullopt;
-}
-
-Outcome<std::size_t> count_parameter(const std::optional<std::string>& text, std::string_view name,
-                                     std::size_t default_value,
-                                     std::size_t most = std::numeric_limits<std::size_t>::max()) {
-  if (!text || text->empty()) return default_value;
-  const auto value = parse_integer(*text);
-  if (!value || *value < 0) {
-    return fail(errc::bad_request, "Invalid value for " + std::string(name) + ": " + *text);
-  }
-  if (static_cast<std::size_t>(*value) > most) {
-    return fail(errc::bad_request, "Invalid value for " + std::string(name) + ": " + *text +
-                                       " (at most " + std::to_string(most) + ")");
-  }
-  return static_cast<std::size_t>(*value);
-}
-
-// A term of sysparm_query: the field (npos for sys_id) and the value it must equal.
-struct Term {
-  std::size_t field;
-  std::string value;
-};
-constexpr std::size_t kSysIdField = static_cast<std::size_t>(-1);
-
-Outcome<std::vector<Term>> parse_query(Table table, std::string_view query) {
-  std::vector<Term> terms;
-  while (!query.empty()) {
-    const auto caret = query.find('^');
-    const std::string_view term = query.substr(0, caret);
-    query = caret == std::string_view::npos ? std::string_view{} : query.substr(caret + 1);
-    if (term.empty()) continue;
-    const auto equals = term.find('=');
-    const std::string_view name = term.substr(0, equals);
-    const bool plain_name = !name.empty() && name.find_first_of("!<>^ ") == std::string_view::npos;
-    if (equals == std::string_view::npos || !plain_name) {
-      return fail(errc::bad_request, "Unsupported sysparm_query term " + std::string(term) +
-                                         ": only field=value terms are supported");
-    }
-    const std::string value(term.substr(equals + 1));
-    if (name == "sys_id") {
-      terms.push_back({kSysIdField, value});
-      continue;
-    }
-    const auto field = field_index(table, name);
-    if (!field || spec_of(table).fields[*field].kind == FieldKind::password) {
-      return fail(errc::bad_request, "Invalid field " + std::string(name) + " in sysparm_query");
-    }
-    terms.push_back({*field, value});
-  }
-  return terms;
-}
-
-bool matches(const Record& record, const std::vector<Term>& terms) {
-  return std::all_of(terms.begin(), terms.end(), [&](const Term& t) {
-    return t.field == kSysIdField ? record.id.str() == t.value : record[t.field] == t.value;
-  });
 }
 
 Failure invalid_value(const FieldSpec& field, std::string_view why) {
@@ -152,6 +84,18 @@ std::optional<Failure> assign(const Transaction& tx, Record& record, const Field
 
 }  // namespace
 
+Outcome<Table> resolve_table(std::string_view name) {
+  if (const auto table = table_named(name)) return *table;
+  return fail(errc::bad_request, "Invalid table " + std::string(name));
+}
+
+std::optional<Failure> check_table_read(const Caller& caller) {
+  if (caller.roles.has(Role::awa_manager) || caller.roles.has(Role::awa_integration_user)) {
+    return std::nullopt;
+  }
+  return fail(errc::forbidden, "User Not Authorized");
+}
+
 std::optional<Failure> check_written_values(std::string_view table_name,
                                             const FieldValues& values) {
   const auto table = table_named(table_name);
@@ -186,39 +130,11 @@ bool is_password_field(Table table, std::string_view field) {
   return index && spec_of(table).fields[*index].kind == FieldKind::password;
 }
 
-Outcome<std::vector<Record>> list_records(const Transaction& tx, const Caller& caller,
-                                          const ListRequest& request) {
-  auto table = resolve(request.table);
-  if (!table) return table.failure();
-  if (auto denied = check_read(caller)) return *denied;
-  auto limit = count_parameter(request.limit, "sysparm_limit", kDefaultListLimit, kMaxListLimit);
-  if (!limit) return limit.failure();
-  auto offset = count_parameter(request.offset, "sysparm_offset", 0);
-  if (!offset) return offset.failure();
-  auto terms = parse_query(table.value(), request.query.value_or(""));
-  if (!terms) return terms.failure();
-
-  // The matches in sys_id order, so that paging is stable; only the requested page is sorted.
-  std::vector<const Record*> matching;
-  for (const Record& record : tx.state().rows(table.value())) {
-    if (matches(record, terms.value())) matching.push_back(&record);
-  }
-  const std::size_t begin = std::min<std::size_t>(offset.value(), matching.size());
-  const std::size_t end = std::min<std::size_t>(begin + limit.value(), matching.size());
-  const auto by_id = [](const Record* a, const Record* b) { return a->id < b->id; };
-  std::partial_sort(matching.begin(), matching.begin() + static_cast<std::ptrdiff_t>(end),
-                    matching.end(), by_id);
-  std::vector<Record> found;
-  found.reserve(end - begin);
-  for (std::size_t i = begin; i < end; ++i) found.push_back(*matching[i]);
-  return found;
-}
-
 Outcome<Record> get_record(const Transaction& tx, const Caller& caller, std::string_view table_name,
                            std::string_view sys_id) {
-  auto table = resolve(table_name);
+  auto table = resolve_table(table_name);
   if (!table) return table.failure();
-  if (auto denied = check_read(caller)) return *denied;
+  if (auto denied = check_table_read(caller)) return *denied;
   const Record* record = tx.state().find(table.value(), sys_id);
   if (record == nullptr) return no_record();
   return *record;
@@ -226,7 +142,7 @@ Outcome<Record> get_record(const Transaction& tx, const Caller& caller, std::str
 
 Outcome<Record> create_record(Transaction& tx, SysIdGenerator& ids, const Caller& caller,
                               std::string_view table_name, const FieldValues& values) {
-  auto table = resolve(table_name);
+  auto table = resolve_table(table_name);
   if (!table) return table.failure();
   if (auto denied = check_write(caller, table.value())) return *denied;
 
@@ -252,7 +168,7 @@ Outcome<Record> create_record(Transaction& tx, SysIdGenerator& ids, const Caller
 
 Outcome<Record> update_record(Transaction& tx, const Caller& caller, std::string_view table_name,
                               std::string_view sys_id, const FieldValues& values) {
-  auto table = resolve(table_name);
+  auto table = resolve_table(table_name);
   if (!table) return table.failure();
   if (auto denied = check_write(caller, table.value())) return *denied;
   const Record* existing = tx.state().find(table.value(), sys_id);
@@ -266,7 +182,7 @@ Outcome<Record> update_record(Transaction& tx, const Caller& caller, std::string
 
 Outcome<bool> delete_record(Transaction& tx, const Caller& caller, std::string_view table_name,
                             std::string_view sys_id) {
-  auto table = resolve(table_name);
+  auto table = resolve_table(table_name);
   if (!table) return table.failure();
   if (auto denied = check_write(caller, table.value())) return *denied;
   const Record* existing = tx.state().find(table.value(), sys_id);

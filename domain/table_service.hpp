@@ -1,4 +1,5 @@
-// The Table API subset of contract section 6: list, get, create, update and delete records,
+// The Table API subset of contract section 6: get, create, update and delete records (lists are
+// TableScan's),
 // with the platform's checks on roles, tables, fields and values.
 #pragma once
 
@@ -16,18 +17,9 @@ namespace awa::domain {
 // Field name -> value as the caller sent it; unknown names are ignored, as on the platform.
 using FieldValues = std::vector<std::pair<std::string, std::string>>;
 
-struct ListRequest {
-  std::string table;
-  std::optional<std::string> query = {};   // sysparm_query: field=value terms joined by ^
-  std::optional<std::string> limit = {};   // sysparm_limit
-  std::optional<std::string> offset = {};  // sysparm_offset
-};
-
-inline constexpr std::size_t kDefaultListLimit = 10000;
-inline constexpr std::size_t kMaxListLimit = 10000;  // a larger sysparm_limit is refused
-
-Outcome<std::vector<Record>> list_records(const Transaction& tx, const Caller& caller,
-                                          const ListRequest& request);
+// The table named `name`, or why there is none; whether `caller` may read tables.
+Outcome<Table> resolve_table(std::string_view name);
+std::optional<Failure> check_table_read(const Caller& caller);
 Outcome<Record> get_record(const Transaction& tx, const Caller& caller, std::string_view table,
                            std::string_view sys_id);
 // `values` holds password fields already hashed (hashing is slow: done before the lock).

@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_SUITE(commit_queue)
 
 BOOST_AUTO_TEST_CASE(changes_queued_during_a_write_share_the_next_write) {
   GatedLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   std::vector<int> undone;
   CommitQueue queue(log, true, state_mutex, [](std::span<const ChangeSet>) {});
 
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(changes_queued_during_a_write_share_the_next_write) {
 
 BOOST_AUTO_TEST_CASE(an_answer_waits_until_its_changes_are_durable) {
   GatedLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   CommitQueue queue(log, true, state_mutex, [](std::span<const ChangeSet>) {});
   std::atomic<bool> answered{false};
   CommitQueue::Ticket ticket;
@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(an_answer_waits_until_its_changes_are_durable) {
 BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
   GatedLog log;
   log.fail = true;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   std::vector<std::string> undone;
   CommitQueue queue(log, true, state_mutex, [&](std::span<const ChangeSet> newest_first) {
     for (const auto& set : newest_first)
@@ -176,7 +176,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_undone_with_everything_after_it) {
 
 BOOST_AUTO_TEST_CASE(a_failed_write_that_reached_the_disk_is_written_back_before_the_next) {
   testing::MemoryLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   CommitQueue queue(log, true, state_mutex, [](std::span<const ChangeSet>) {});
   const auto write = [&](ChangeSet changes) {
     std::promise<std::error_code> done;
@@ -210,7 +210,7 @@ BOOST_AUTO_TEST_CASE(a_failed_write_that_reached_the_disk_is_written_back_before
 
 BOOST_AUTO_TEST_CASE(an_action_sees_exactly_the_changes_queued_before_it) {
   testing::MemoryLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
   std::size_t seen = 0;
   CommitQueue::Ticket action_ticket;
@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(an_action_sees_exactly_the_changes_queued_before_it) {
 
 BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {
   testing::MemoryLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
   {
     std::lock_guard lock(state_mutex);
@@ -263,7 +263,7 @@ BOOST_AUTO_TEST_CASE(changes_nobody_waits_for_are_written_by_the_writer) {
 // thread); whatever is queued next still gets written.
 BOOST_AUTO_TEST_CASE(a_resting_writer_is_woken_by_what_is_queued_next) {
   testing::MemoryLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   CommitQueue queue(
       log, false, state_mutex, [](std::span<const ChangeSet>) {}, std::chrono::milliseconds(1),
       /*rest_after=*/std::chrono::milliseconds(2));
@@ -296,7 +296,7 @@ BOOST_AUTO_TEST_CASE(a_resting_writer_is_woken_by_what_is_queued_next) {
 
 BOOST_AUTO_TEST_CASE(unsynced_the_caller_that_waits_writes_on_its_own_thread) {
   ThreadRecordingLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   // No sweep during the test: every write is the caller's.
   CommitQueue queue(
       log, false, state_mutex, [](std::span<const ChangeSet>) {}, std::chrono::hours(1));
@@ -314,7 +314,7 @@ BOOST_AUTO_TEST_CASE(unsynced_the_caller_that_waits_writes_on_its_own_thread) {
 
 BOOST_AUTO_TEST_CASE(answers_led_on_flush_share_one_write) {
   ThreadRecordingLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   CommitQueue queue(
       log, false, state_mutex, [](std::span<const ChangeSet>) {}, std::chrono::hours(1));
   int answered = 0;
@@ -338,7 +338,7 @@ BOOST_AUTO_TEST_CASE(answers_led_on_flush_share_one_write) {
 
 BOOST_AUTO_TEST_CASE(a_caller_can_leave_the_write_to_the_writer_thread) {
   ThreadRecordingLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   CommitQueue queue(
       log, false, state_mutex, [](std::span<const ChangeSet>) {},
       std::chrono::hours(1));  // no sweep: only the wake-up can get it written
@@ -358,7 +358,7 @@ BOOST_AUTO_TEST_CASE(a_caller_can_leave_the_write_to_the_writer_thread) {
 
 BOOST_AUTO_TEST_CASE(unsynced_concurrent_callers_lose_nothing_and_keep_the_order) {
   testing::MemoryLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
   // Four threads rename one shared record in turn under the state lock; the last rename applied
   // must be the one on disk, whoever wrote which batch.
@@ -400,7 +400,7 @@ BOOST_AUTO_TEST_CASE(unsynced_concurrent_callers_lose_nothing_and_keep_the_order
 
 BOOST_AUTO_TEST_CASE(stop_writes_what_is_queued) {
   testing::MemoryLog log;
-  std::mutex state_mutex;
+  domain::StateLock state_mutex;
   {
     CommitQueue queue(log, false, state_mutex, [](std::span<const ChangeSet>) {});
     std::lock_guard lock(state_mutex);

@@ -1,4 +1,5 @@
 // The Table API rules (contract section 6).
+#include "domain/table_scan.hpp"
 #include "domain/table_service.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -29,8 +30,11 @@ struct TableFixture : StateFixture {
   }
   domain::Outcome<std::vector<domain::Record>> list(domain::ListRequest request,
                                                     const domain::Caller* who = nullptr) {
-    domain::Transaction tx(state, clock.now());
-    return domain::list_records(tx, who ? *who : integration, request);
+    auto scan = domain::TableScan::plan(who ? *who : integration, request);
+    if (!scan) return scan.failure();
+    while (!scan->step(state)) {
+    }
+    return scan->take();
   }
 };
 
