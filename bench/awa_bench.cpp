@@ -33,6 +33,7 @@
 #include "bench/scenario.hpp"
 #include "bench/send_pacer.hpp"
 #include "bench/send_schedule.hpp"
+#include "bench/table_pager.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -67,6 +68,7 @@ struct Options {
   bool fake_setup = false;
   bool progress_lines = false;
   bool spin = false;  // open loop: spin between sends rather than sleep
+  std::string pager_table;  // a reader pages through this table during the run; empty: none
 };
 
 // What the run works on, made in the setup phase.
@@ -507,6 +509,9 @@ int main(int argc, char** argv) {
       "open loop: each client thread spins between sends instead of sleeping until the next is "
       "due, yielding its core to any other thread that wants it: sends leave on time (a "
       "sleeping client is late by its own wake-up, which the latency counts as the server's)")(
+      "pager", po::value(&o.pager_table),
+      "one more client pages through this table (e.g. awa_work_item) with the Table API, 1,000 "
+      "sys_ids a page, over and over during the run; its pages are reported apart")(
       "progress-lines", po::bool_switch(&o.progress_lines),
       "each second's progress on a line of its own (for a log), not over the last")(
       "flood-clients", po::value(&flood.flood_clients)->default_value(flood.flood_clients),
@@ -617,6 +622,14 @@ int main(int argc, char** argv) {
   run.schedule = SendSchedule(start, o.rate, o.connections);
   run.deadline = start + std::chrono::duration_cast<Clock::duration>(
                              std::chrono::duration<double>(o.duration));
+  std::atomic<bool> paging{true};
+  PagerResult paged;
+  std::thread pager;
+  if (!o.pager_table.empty()) {
+    pager = std::thread([&] {
+      paged = page_through({o.host, o.port, auth, o.pager_table}, paging);
+    });
+  }
   for (auto& connection : connections) connection->begin();
   connections.clear();  // each connection is now held by its pending operations
   alive.clear();        // and each thread's token by its connections
@@ -668,6 +681,8 @@ int main(int argc, char** argv) {
   for (unsigned t = 1; t < o.threads; ++t) workers.emplace_back([&, t] { drive(t); });
   drive(0);
   for (auto& w : workers) w.join();
+  paging = false;
+  if (pager.joinable()) pager.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   const double client_cpu = own_cpu_seconds() - client_cpu_start;
   const auto server_end = read_processes_usage(o.server_pids);
@@ -731,6 +746,14 @@ int main(int argc, char** argv) {
     // here, not as a slower server.
     print_percentiles("sent late ms", all.send_lateness);
     std::printf("\n");
+  }
+  if (pager.get_id() == std::thread::id() && !o.pager_table.empty()) {
+    print_percentiles("pager ms    ", paged.latency);
+    std::printf(" (%llu pages, %llu records, %llu whole passes%s%s)\n",
+                static_cast<unsigned long long>(paged.pages),
+                static_cast<unsigned long long>(paged.records),
+                static_cast<unsigned long long>(paged.passes), paged.error.empty() ? "" : "; ",
+                paged.error.c_str());
   }
   const auto& storms = all.during_storms;
   if (storms.count() > 0) {
@@ -812,6 +835,12 @@ int main(int argc, char** argv) {
       report["during_storms"] = std::move(during);
     }
     if (!server_stats.is_null()) report["server_stats"] = server_stats;
+    if (!o.pager_table.empty()) {
+      auto pages = percentiles_json(paged.latency);
+      pages.emplace("pages", paged.pages);
+      pages.emplace("records", paged.records);
+      report["pager_ms"] = std::move(pages);
+    }
     report["client_cpu_seconds"] = client_cpu;
     report["client_cpu_us_per_request"] = per_request_us(client_cpu);
     if (server_measured) {

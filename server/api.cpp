@@ -404,7 +404,8 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
     if (method != "GET") return respond(method_not_allowed("GET", out));
     if (!caller.roles.has(domain::Role::admin)) return respond(admin_only(out));
     const message::ServerStats stats{instance_.record_count(), instance_.pending_timeouts(),
-                                     instance_.timeout_stats(), instance_.commit_stats()};
+                                     instance_.timeout_stats(), instance_.commit_stats(),
+                                     instance_.lock_stats()};
     return respond(render(200, message::server_stats(stats), out));
   }
 
@@ -413,9 +414,15 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
   if (is(path, {"awa-server", "check"})) {
     if (method != "GET") return respond(method_not_allowed("GET", out));
     if (!caller.roles.has(domain::Role::admin)) return respond(admin_only(out));
-    bj::array found;
-    for (auto& v : instance_.violations()) found.emplace_back(std::move(v));
-    return respond(render(200, bj::object{{"result", bj::object{{"violations", found}}}}, out));
+    // It reads every record, in steps: not on an I/O thread.
+    auto check = [this, out, respond = std::move(respond)](bool run) {
+      if (!run) return respond(busy(out));
+      bj::array found;
+      for (auto& v : instance_.violations()) found.emplace_back(std::move(v));
+      respond(render(200, bj::object{{"result", bj::object{{"violations", found}}}}, out));
+    };
+    if (!offload_(SlowWorkPool::Priority::normal, std::move(check), nullptr)) respond(busy(out));
+    return;
   }
 
   // POST awa-server/snapshots: a snapshot of exactly what was acknowledged before this request;
@@ -468,7 +475,7 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
       if (method == "GET") {
         domain::ListRequest list{path[1], route.param("sysparm_query"),
                                  route.param("sysparm_limit"), route.param("sysparm_offset")};
-        return list_records(instance_.list(caller, list), selected, out, std::move(respond), lead);
+        return list_records(caller, std::move(list), selected, out, std::move(respond));
       }
       if (method == "POST") {
         return write_record(path, request, caller, out, selected, std::move(respond), lead);
@@ -490,23 +497,21 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
   respond(not_found_path(out));
 }
 
-void Api::list_records(domain::Answer<std::vector<domain::Record>> listed,
-                       const std::vector<std::string>* fields, BodyFormat out, Respond respond,
-                       Lead lead) {
-  if (!listed.outcome) {
-    return respond_when_durable(listed.ticket, failure_response(listed.outcome.failure(), out),
-                                storage_error, out, std::move(respond), lead);
-  }
-  const std::size_t count = listed.outcome->size();
-  // Rendered where it runs: here, or (a long list) on the slow pool.
-  auto render = [this, ticket = listed.ticket,
-                 records = std::make_shared<std::vector<domain::Record>>(
-                     std::move(listed.outcome.value())),
-                 wanted = fields ? std::optional(*fields) : std::nullopt, out,
-                 respond](bool run, Lead lead) mutable {
+void Api::list_records(const domain::Caller& caller, domain::ListRequest request,
+                       const std::vector<std::string>* fields, BodyFormat out, Respond respond) {
+  // A list may read a large table (in steps) and render thousands of records: not on an I/O
+  // thread. Off it, no flush follows, so the answer is led at once.
+  auto list = [this, caller, request = std::move(request),
+               wanted = fields ? std::optional(*fields) : std::nullopt, out,
+               respond](bool run) mutable {
     if (!run) return respond(busy(out));
-    auto body =
-        message::records_body(*records, wanted ? &*wanted : nullptr, out, max_answer_bytes_);
+    auto listed = instance_.list(caller, request);
+    if (!listed.outcome) {
+      return respond_when_durable(listed.ticket, failure_response(listed.outcome.failure(), out),
+                                  storage_error, out, std::move(respond), Lead::now);
+    }
+    auto body = message::records_body(listed.outcome.value(), wanted ? &*wanted : nullptr, out,
+                                      max_answer_bytes_);
     HttpResponse response =
         body ? rendered(200, std::move(*body), out)
              : error_response(400, "Bad Request",
@@ -515,16 +520,10 @@ void Api::list_records(domain::Answer<std::vector<domain::Record>> listed,
                                   " MiB (--max-answer-mib): ask for fewer records "
                                   "(sysparm_limit, sysparm_offset) or fields (sysparm_fields)",
                               out);
-    respond_when_durable(ticket, std::move(response), storage_error, out, std::move(respond), lead);
+    respond_when_durable(listed.ticket, std::move(response), storage_error, out,
+                         std::move(respond), Lead::now);
   };
-  // A few hundred records render in well under a millisecond; more are not the I/O thread's.
-  constexpr std::size_t kRenderedHere = 256;
-  if (count <= kRenderedHere) return render(true, lead);
-  if (!offload_(
-          SlowWorkPool::Priority::normal, [render](bool run) mutable { render(run, Lead::now); },
-          nullptr)) {
-    respond(busy(out));
-  }
+  if (!offload_(SlowWorkPool::Priority::normal, std::move(list), nullptr)) respond(busy(out));
 }
 
 void Api::write_record(const std::vector<std::string>& path, const HttpRequest& request,

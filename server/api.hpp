@@ -93,10 +93,9 @@ private:
   void respond_when_durable(domain::CommitQueue::Ticket ticket, HttpResponse response,
                             HttpResponse (*on_failure)(BodyFormat), BodyFormat out, Respond respond,
                             Lead lead);
-  // The Table API's list: rendered off the I/O thread when long, refused when over the size.
-  void list_records(domain::Answer<std::vector<domain::Record>> listed,
-                    const std::vector<std::string>* fields, BodyFormat out, Respond respond,
-                    Lead lead);
+  // The Table API's list, read and rendered off the I/O thread; refused when over the size.
+  void list_records(const domain::Caller& caller, domain::ListRequest request,
+                    const std::vector<std::string>* fields, BodyFormat out, Respond respond);
   // The Table API's create and update of a record.
   void write_record(const std::vector<std::string>& path, const HttpRequest& request,
                     const domain::Caller& caller, BodyFormat out,

@@ -69,6 +69,7 @@ struct ServerStats {
   std::size_t pending_timeouts = 0;
   domain::TimeoutStats timeouts;
   domain::CommitQueue::Stats commits;
+  domain::StateLock::Stats lock;
 };
 boost::json::value server_stats(const ServerStats& stats);
 
