@@ -28,11 +28,6 @@ struct State::WorkItemKeys {
     }
     return SysId::parse(agent);
   }
-  // The document index an active work item belongs in: the open consult, or the work item.
-  SysIdMap<const Record*>& index(SysIdMap<const Record*>& active,
-                                 SysIdMap<const Record*>& consults) const {
-    return open_consult ? consults : active;
-  }
 
   bool is_active;
   bool open_consult;
@@ -121,13 +116,19 @@ const Record* State::find_unique(Table table, std::size_t field, std::string_vie
 }
 
 const Record* State::active_work_item(const SysId& document) const {
-  const auto* entry = active_work_item_.find(document);
-  return entry ? entry->second : nullptr;
+  return work_items_.find_in_document(document, [](const Record& item) {
+    const auto [active, consult] =
+        item.values.at_many({work_item_field::active, work_item_field::consult_state});
+    return active == "true" && consult != "open";
+  });
 }
 
 const Record* State::open_consult(const SysId& document) const {
-  const auto* entry = open_consult_.find(document);
-  return entry ? entry->second : nullptr;
+  return work_items_.find_in_document(document, [](const Record& item) {
+    const auto [active, consult] =
+        item.values.at_many({work_item_field::active, work_item_field::consult_state});
+    return active == "true" && consult == "open";
+  });
 }
 
 std::uint64_t State::credential_version(const SysId& user) const {
@@ -166,7 +167,6 @@ void State::unindex(const Record& record) {
   if (record.table == Table::awa_work_item) {
     const WorkItemKeys keys(record);
     if (const auto agent = keys.working_agent()) add_workload(*agent, -1);
-    unindex_document(keys, record.id);
     work_items_.remove(record, keys.indexed());
   }
 }
@@ -175,22 +175,6 @@ void State::add_workload(const SysId& agent, int delta) {
   auto& count = workload_[agent];
   count += delta;
   if (count == 0) workload_.erase(agent);
-}
-
-void State::index_document(const WorkItemKeys& keys, const Record& stored) {
-  if (!keys.is_active) return;
-  if (const auto document = SysId::parse(keys.document)) {
-    keys.index(active_work_item_, open_consult_)[*document] = &stored;
-  }
-}
-
-void State::unindex_document(const WorkItemKeys& keys, const SysId& item) {
-  if (!keys.is_active) return;
-  if (const auto document = SysId::parse(keys.document)) {
-    auto& index = keys.index(active_work_item_, open_consult_);
-    const auto* entry = index.find(*document);
-    if (entry && entry->second->id == item) index.erase(*document);
-  }
 }
 
 void State::reindex_work_item(const Record& stored, const Record& after) {
@@ -203,15 +187,6 @@ void State::reindex_work_item(const Record& stored, const Record& after) {
     if (before_agent) add_workload(*before_agent, -1);
     if (after_agent) add_workload(*after_agent, +1);
   }
-  const bool same_entry = before_keys.is_active && after_keys.is_active &&
-                          before_keys.document == after_keys.document &&
-                          before_keys.open_consult == after_keys.open_consult;
-  // The entry points at `stored`, which stays where it is: no visit to the index, whose lookup
-  // is a cache miss (it holds every document). Should another active work item of the document
-  // hold the entry (writes through the Table API can make two), it keeps it.
-  if (same_entry) return;
-  unindex_document(before_keys, stored.id);
-  index_document(after_keys, stored);
 }
 
 void State::reindex(const Record& record) {
@@ -231,7 +206,6 @@ void State::reindex(const Record& record) {
     case Table::awa_work_item: {
       const WorkItemKeys keys(record);
       if (const auto agent = keys.working_agent()) add_workload(*agent, +1);
-      index_document(keys, record);
       work_items_.add(record, keys.indexed());
       break;
     }

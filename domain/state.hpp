@@ -46,7 +46,8 @@ public:
 
   // The record whose unique `field` holds `value`, if any.
   const Record* find_unique(Table table, std::size_t field, std::string_view value) const;
-  // The document's active work item, if any (not counting an open consult).
+  // The document's active work item, if any (not counting an open consult); found among the
+  // document's work items (WorkItemIndex), nearly always one.
   const Record* active_work_item(const SysId& document) const;
   // The document's open consult work item, if any.
   const Record* open_consult(const SysId& document) const;
@@ -73,16 +74,11 @@ private:
   void unindex(const Record& record);
   void reindex(const Record& record);
   // A work item updated in place (`stored` about to take `after`'s values): its indexes change
-  // only where what they key on does. Its document never changes, so most updates (a state, an
-  // agent, a countdown) leave the document index alone: two hash-map visits fewer each.
+  // only where what they key on does (most updates change the state alone).
   void reindex_work_item(const Record& stored, const Record& after);
   // An agent's count of offered or accepted work items; at zero the agent leaves the map.
   void add_workload(const SysId& agent, int delta);
   struct WorkItemKeys;
-  // An active work item's entry in its document's index: pointed at `stored` (the record as
-  // stored, whose keys are given or are about to be), or dropped if it is item `item`'s.
-  void index_document(const WorkItemKeys& keys, const Record& stored);
-  void unindex_document(const WorkItemKeys& keys, const SysId& item);
 
   std::array<Rows, kTableCount> tables_;
   // (table, field) -> value -> record, for fields declared unique.
@@ -97,8 +93,6 @@ private:
   std::map<std::pair<Table, std::size_t>, UniqueIndex> unique_;
   // Document -> its work item, as stored in tables_ (records stay put while they are there; the
   // entry goes before the record does). A pointer, not a sys_id: 8 bytes less per entry.
-  SysIdMap<const Record*> active_work_item_;
-  SysIdMap<const Record*> open_consult_;  // document -> consult work item
   SysIdMap<std::uint32_t> workload_;      // agent -> offered or accepted items
   WorkItemIndex work_items_;
   SysIdMap<std::uint64_t> credential_versions_;

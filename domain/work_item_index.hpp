@@ -49,6 +49,17 @@ public:
       for (const Record* item : *items) visit(*item);
     }
   }
+  // The newest of the document's work items that `pick` picks, if any.
+  template <class Pick>
+  const Record* find_in_document(const SysId& document, Pick&& pick) const {
+    const auto* entry = by_document_.find(document);
+    if (entry == nullptr) return nullptr;
+    const Record* found = nullptr;
+    entry->second.for_each([&](const Record& item) {
+      if (found == nullptr && pick(item)) found = &item;
+    });
+    return found;
+  }
   // The agents (sys_ids as text) with any work item assigned.
   std::vector<std::string> agents() const;
 
@@ -67,10 +78,12 @@ private:
     void remove(const Record* item);
     bool empty() const { return bits_ == 0; }
     std::size_t size() const { return many() ? many()->size() : (bits_ != 0 ? 1 : 0); }
+    // Newest first: while a transfer's successor and its predecessor are both active, the
+    // successor is the document's active work item.
     template <class Visit>
-    void for_each(Visit& visit) const {
+    void for_each(Visit&& visit) const {
       if (const auto* list = many()) {
-        for (const Record* item : *list) visit(*item);
+        for (auto it = list->rbegin(); it != list->rend(); ++it) visit(**it);
       } else if (bits_ != 0) {
         visit(*reinterpret_cast<const Record*>(bits_));
       }

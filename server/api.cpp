@@ -421,7 +421,7 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
       for (auto& v : instance_.violations()) found.emplace_back(std::move(v));
       respond(render(200, bj::object{{"result", bj::object{{"violations", found}}}}, out));
     };
-    if (!offload_(SlowWorkPool::Priority::normal, std::move(check), nullptr)) respond(busy(out));
+    if (!offload_(SlowWorkPool::Priority::low, std::move(check), nullptr)) respond(busy(out));
     return;
   }
 
@@ -523,7 +523,7 @@ void Api::list_records(const domain::Caller& caller, domain::ListRequest request
     respond_when_durable(listed.ticket, std::move(response), storage_error, out,
                          std::move(respond), Lead::now);
   };
-  if (!offload_(SlowWorkPool::Priority::normal, std::move(list), nullptr)) respond(busy(out));
+  if (!offload_(SlowWorkPool::Priority::low, std::move(list), nullptr)) respond(busy(out));
 }
 
 void Api::write_record(const std::vector<std::string>& path, const HttpRequest& request,
