@@ -10,6 +10,7 @@
 #include "server/message_codec.hpp"
 #include "server/printable.hpp"
 #include "server/route.hpp"
+#include "server/route_table.hpp"
 
 namespace awa::server {
 namespace {
@@ -133,16 +134,6 @@ std::vector<std::string> split_fields(std::string_view list) {
     list.remove_prefix(comma + 1);
   }
   return fields;
-}
-
-bool is(const std::vector<std::string>& path, std::initializer_list<std::string_view> shape) {
-  if (path.size() != shape.size()) return false;
-  std::size_t i = 0;
-  for (const auto part : shape) {
-    if (!part.empty() && path[i] != part) return false;  // "" matches any segment
-    ++i;
-  }
-  return true;
 }
 
 }  // namespace
@@ -282,6 +273,32 @@ void Api::respond_when_durable(domain::CommitQueue::Ticket ticket, HttpResponse 
       lead);
 }
 
+const RouteTable<Api::Handler>& Api::routes() {
+  static const RouteTable<Handler> table{
+      {"POST", {"awa", "documents", "{}", "{}", "offer"}, &Api::offer},
+      {"POST", {"awa", "workitems", "{}", "assignments"}, &Api::assign},
+      {"POST", {"awa", "inbox", "actions", "accept"}, &Api::accept},
+      {"POST", {"awa", "inbox", "actions", "reject"}, &Api::reject},
+      {"GET", {"awa", "inbox", "actions", "reject_reasons", "{}"}, &Api::reject_reasons},
+      {"PUT", {"awa", "consult", "end"}, &Api::end_consult},
+      {"GET", {"awa", "agents", "{}", "presence_states"}, &Api::presence_states},
+      {"GET", {"awa", "agents", "{}", "capacities"}, &Api::capacities},
+      {"GET", {"awa", "agents", "{}"}, &Api::agent},
+      {"PUT", {"awa", "agents", "{}"}, &Api::set_presence},
+      {"GET", {"awa-server", "stats"}, &Api::stats},
+      {"GET", {"awa-server", "check"}, &Api::check},
+      {"GET", {"awa-server", "snapshots"}, &Api::list_snapshots},
+      {"POST", {"awa-server", "snapshots"}, &Api::take_snapshot},
+      {"GET", {"table", "{}"}, &Api::list_table},
+      {"POST", {"table", "{}"}, &Api::create_record},
+      {"GET", {"table", "{}", "{}"}, &Api::get_record},
+      {"PUT", {"table", "{}", "{}"}, &Api::update_record},
+      {"PATCH", {"table", "{}", "{}"}, &Api::update_record},
+      {"DELETE", {"table", "{}", "{}"}, &Api::delete_record},
+  };
+  return table;
+}
+
 void Api::handle(HttpRequest request, const domain::Caller& caller, Respond respond, Lead lead) {
   const auto format = response_format(request.accept);
   if (!format) {
@@ -293,7 +310,6 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
   if (!parsed) return respond(not_found_path(out));
   if (!*parsed) return respond(failure_response(parsed->failure(), out));
   const Route& route = parsed->value();
-  const auto& path = route.path;
   const std::string& method = request.method;
   const bool has_body = method == "POST" || method == "PUT" || method == "PATCH";
   const auto in = request_format(request.content_type);
@@ -302,199 +318,211 @@ void Api::handle(HttpRequest request, const domain::Caller& caller, Respond resp
                                   "Supported request types: application/json, application/xml",
                                   out));
   }
-  // The body's fields; parsed only by the handlers that take a body. The tree lives only while
-  // the request is dispatched: its nodes come from a buffer on the stack and are freed with it,
-  // not one by one (an offer's body takes about 1 KiB).
+  const auto match = routes().find(method, route.path);
+  if (match.handler == nullptr) {
+    return respond(match.allow.empty() ? not_found_path(out)
+                                       : method_not_allowed(match.allow, out));
+  }
+  // The body's tree lives only while the request is handled: its nodes come from a buffer on
+  // the stack and are freed with it, not one by one (an offer's body takes about 1 KiB).
   unsigned char body_buffer[2048];
   boost::json::monotonic_resource body_memory(body_buffer, sizeof body_buffer);
-  const auto body = [&] { return parse_body(request.body, *in, &body_memory); };
+  Call call{request, caller, route, out, in, std::move(respond), lead, &body_memory};
+  (this->*(*match.handler))(call);
+}
 
-  const auto answer_when_durable = [&](domain::CommitQueue::Ticket ticket, HttpResponse response,
-                                       StorageFailure on_storage_failure) {
-    respond_when_durable(ticket, std::move(response), on_storage_failure, out, std::move(respond),
-                         lead);
+domain::Outcome<boost::json::object> Api::body(Call& call) {
+  return parse_body(call.request.body, *call.in, call.body_memory);
+}
+
+void Api::answer_when_durable(Call& call, domain::CommitQueue::Ticket ticket,
+                              HttpResponse response, HttpResponse (*on_failure)(BodyFormat)) {
+  respond_when_durable(ticket, std::move(response), on_failure, call.out, std::move(call.respond),
+                       call.lead);
+}
+
+template <class DomainAnswer, class Encode>
+void Api::answer(Call& call, DomainAnswer&& domain_answer, Encode encode) {
+  HttpResponse response = domain_answer.outcome
+                              ? render(200, encode(domain_answer.outcome.value()), call.out)
+                              : failure_response(domain_answer.outcome.failure(), call.out);
+  answer_when_durable(call, domain_answer.ticket, std::move(response), storage_error);
+}
+
+void Api::answer_offer(Call& call, domain::Answer<domain::OfferAccepted> domain_answer) {
+  const auto success = [&] {
+    const auto& accepted = domain_answer.outcome.value();
+    if (call.out == BodyFormat::json) {
+      return rendered(200, message::offer_success_json(accepted), call.out);
+    }
+    // The answer's tree, like the body's, in a buffer on the stack until it is rendered.
+    unsigned char tree_buffer[1024];
+    bj::monotonic_resource tree_memory(tree_buffer, sizeof tree_buffer);
+    return render(200, message::offer_success(accepted, &tree_memory), call.out);
   };
-  // The usual shape: an answer in the result envelope, or the platform's error envelope.
-  const auto answer = [&](auto&& domain_answer, unsigned ok_status, auto encode) {
-    HttpResponse response = domain_answer.outcome
-                                ? render(ok_status, encode(domain_answer.outcome.value()), out)
-                                : failure_response(domain_answer.outcome.failure(), out);
-    answer_when_durable(domain_answer.ticket, std::move(response), storage_error);
+  HttpResponse response = domain_answer.outcome
+                              ? success()
+                              : offer_failure(domain_answer.outcome.failure(), call.out);
+  answer_when_durable(call, domain_answer.ticket, std::move(response), offer_storage_failure);
+}
+
+void Api::offer(Call& call) {
+  auto fields = body(call);
+  if (!fields) return call.respond(offer_failure(fields.failure(), call.out));
+  auto decoded = message::decode_offer(fields.value());
+  if (!decoded) return call.respond(offer_failure(decoded.failure(), call.out));
+  decoded->document_table = call.route.path[2];
+  decoded->document_id = call.route.path[3];
+  answer_offer(call, instance_.offer(call.caller, decoded.value()));
+}
+
+void Api::assign(Call& call) {
+  auto fields = body(call);
+  if (!fields) return call.respond(offer_failure(fields.failure(), call.out));
+  auto decoded = message::decode_assignment(fields.value());
+  if (!decoded) return call.respond(offer_failure(decoded.failure(), call.out));
+  answer_offer(call, instance_.assign(call.caller, call.route.path[2], decoded.value()));
+}
+
+void Api::accept(Call& call) {
+  auto fields = body(call);
+  if (!fields) return call.respond(failure_response(fields.failure(), call.out));
+  auto action = message::decode_inbox_action(fields.value());
+  if (!action) return call.respond(failure_response(action.failure(), call.out));
+  answer(call, instance_.accept(call.caller, action.value()), message::inbox_action_done);
+}
+
+void Api::reject(Call& call) {
+  auto fields = body(call);
+  if (!fields) return call.respond(failure_response(fields.failure(), call.out));
+  auto action = message::decode_inbox_action(fields.value());
+  if (!action) return call.respond(failure_response(action.failure(), call.out));
+  answer(call, instance_.reject(call.caller, action.value()), message::inbox_action_done);
+}
+
+void Api::reject_reasons(Call& call) {
+  answer(call, instance_.reject_reasons(call.caller, call.route.path[4]), message::reject_reasons);
+}
+
+void Api::end_consult(Call& call) {
+  auto fields = body(call);
+  if (!fields) return call.respond(failure_response(fields.failure(), call.out));
+  auto request_end = message::decode_consult_end(fields.value());
+  if (!request_end) return call.respond(failure_response(request_end.failure(), call.out));
+  answer(call, instance_.end_consult(call.caller, request_end.value()),
+         [](const std::string&) { return message::consult_ended(); });
+}
+
+void Api::presence_states(Call& call) {
+  answer(call, instance_.presence_states(call.caller, call.route.path[2]),
+         message::presence_states);
+}
+
+void Api::capacities(Call& call) {
+  answer(call, instance_.capacities(call.caller, call.route.path[2]), message::capacities);
+}
+
+void Api::agent(Call& call) {
+  answer(call, instance_.agent(call.caller, call.route.path[2]), message::agent);
+}
+
+void Api::set_presence(Call& call) {
+  auto fields = body(call);
+  if (!fields) return call.respond(failure_response(fields.failure(), call.out));
+  auto presence = message::decode_presence(fields.value());
+  if (!presence) return call.respond(failure_response(presence.failure(), call.out));
+  answer(call, instance_.set_agent_presence(call.caller, call.route.path[2], presence.value()),
+         message::agent);
+}
+
+// This server's own figures (timer punctuality, group commit, the lock), admin only.
+void Api::stats(Call& call) {
+  if (!call.caller.roles.has(domain::Role::admin)) return call.respond(admin_only(call.out));
+  const message::ServerStats stats{instance_.record_count(), instance_.pending_timeouts(),
+                                   instance_.timeout_stats(), instance_.commit_stats(),
+                                   instance_.lock_stats()};
+  call.respond(render(200, message::server_stats(stats), call.out));
+}
+
+// What the contract forbids, found in the state now (and countdowns without a timer); empty
+// when all is well. Admin only: it reads every record, in steps, and not on an I/O thread.
+void Api::check(Call& call) {
+  if (!call.caller.roles.has(domain::Role::admin)) return call.respond(admin_only(call.out));
+  auto check = [this, out = call.out, respond = call.respond](bool run) {
+    if (!run) return respond(busy(out));
+    bj::array found;
+    for (auto& v : instance_.violations()) found.emplace_back(std::move(v));
+    respond(render(200, bj::object{{"result", bj::object{{"violations", found}}}}, out));
   };
-  // Offer Work and Manual Assignment: the result envelope, success or not.
-  const auto answer_offer = [&](auto&& domain_answer) {
-    const auto success = [&] {
-      const auto& accepted = domain_answer.outcome.value();
-      if (out == BodyFormat::json) {
-        return rendered(200, message::offer_success_json(accepted), out);
-      }
-      // The answer's tree, like the body's, in a buffer on the stack until it is rendered.
-      unsigned char tree_buffer[1024];
-      bj::monotonic_resource tree_memory(tree_buffer, sizeof tree_buffer);
-      return render(200, message::offer_success(accepted, &tree_memory), out);
-    };
-    HttpResponse response =
-        domain_answer.outcome ? success() : offer_failure(domain_answer.outcome.failure(), out);
-    answer_when_durable(domain_answer.ticket, std::move(response), offer_storage_failure);
-  };
-
-  // POST awa/documents/{table}/{sys_id}/offer
-  if (is(path, {"awa", "documents", "", "", "offer"})) {
-    if (method != "POST") return respond(method_not_allowed("POST", out));
-    auto fields = body();
-    if (!fields) return respond(offer_failure(fields.failure(), out));
-    auto decoded = message::decode_offer(fields.value());
-    if (!decoded) return respond(offer_failure(decoded.failure(), out));
-    decoded->document_table = path[2];
-    decoded->document_id = path[3];
-    return answer_offer(instance_.offer(caller, decoded.value()));
+  if (!offload_(SlowWorkPool::Priority::low, std::move(check), nullptr)) {
+    call.respond(busy(call.out));
   }
+}
 
-  // POST awa/workitems/{sys_id}/assignments (Manual Assignment)
-  if (is(path, {"awa", "workitems", "", "assignments"})) {
-    if (method != "POST") return respond(method_not_allowed("POST", out));
-    auto fields = body();
-    if (!fields) return respond(offer_failure(fields.failure(), out));
-    auto decoded = message::decode_assignment(fields.value());
-    if (!decoded) return respond(offer_failure(decoded.failure(), out));
-    return answer_offer(instance_.assign(caller, path[2], decoded.value()));
-  }
+// The snapshots kept, admin only.
+void Api::list_snapshots(Call& call) {
+  if (snapshots_ == nullptr) return call.respond(not_found_path(call.out));
+  if (!call.caller.roles.has(domain::Role::admin)) return call.respond(admin_only(call.out));
+  bj::array names;
+  for (auto& name : snapshots_->list()) names.emplace_back(std::move(name));
+  call.respond(render(200, bj::object{{"result", std::move(names)}}, call.out));
+}
 
-  // POST awa/inbox/actions/{accept|reject}
-  if (is(path, {"awa", "inbox", "actions", "accept"}) ||
-      is(path, {"awa", "inbox", "actions", "reject"})) {
-    if (method != "POST") return respond(method_not_allowed("POST", out));
-    auto fields = body();
-    if (!fields) return respond(failure_response(fields.failure(), out));
-    auto action = message::decode_inbox_action(fields.value());
-    if (!action) return respond(failure_response(action.failure(), out));
-    return path[3] == "accept"
-               ? answer(instance_.accept(caller, action.value()), 200, message::inbox_action_done)
-               : answer(instance_.reject(caller, action.value()), 200, message::inbox_action_done);
-  }
-
-  // GET awa/inbox/actions/reject_reasons/{channel_id}
-  if (is(path, {"awa", "inbox", "actions", "reject_reasons", ""})) {
-    if (method != "GET") return respond(method_not_allowed("GET", out));
-    return answer(instance_.reject_reasons(caller, path[4]), 200, message::reject_reasons);
-  }
-
-  // PUT awa/consult/end (Agent Consult)
-  if (is(path, {"awa", "consult", "end"})) {
-    if (method != "PUT") return respond(method_not_allowed("PUT", out));
-    auto fields = body();
-    if (!fields) return respond(failure_response(fields.failure(), out));
-    auto request_end = message::decode_consult_end(fields.value());
-    if (!request_end) return respond(failure_response(request_end.failure(), out));
-    return answer(instance_.end_consult(caller, request_end.value()), 200,
-                  [](const std::string&) { return message::consult_ended(); });
-  }
-
-  // GET awa/agents/{user_id}/presence_states, GET awa/agents/{user_id}/capacities
-  if (is(path, {"awa", "agents", "", "presence_states"}) ||
-      is(path, {"awa", "agents", "", "capacities"})) {
-    if (method != "GET") return respond(method_not_allowed("GET", out));
-    return path[3] == "capacities"
-               ? answer(instance_.capacities(caller, path[2]), 200, message::capacities)
-               : answer(instance_.presence_states(caller, path[2]), 200, message::presence_states);
-  }
-
-  // GET awa-server/stats: this server's own figures (timer punctuality, group commit), admin only.
-  if (is(path, {"awa-server", "stats"})) {
-    if (method != "GET") return respond(method_not_allowed("GET", out));
-    if (!caller.roles.has(domain::Role::admin)) return respond(admin_only(out));
-    const message::ServerStats stats{instance_.record_count(), instance_.pending_timeouts(),
-                                     instance_.timeout_stats(), instance_.commit_stats(),
-                                     instance_.lock_stats()};
-    return respond(render(200, message::server_stats(stats), out));
-  }
-
-  // GET awa-server/check: what the contract forbids, found in the state now (and countdowns
-  // without a timer); empty when all is well. Admin only: it scans everything.
-  if (is(path, {"awa-server", "check"})) {
-    if (method != "GET") return respond(method_not_allowed("GET", out));
-    if (!caller.roles.has(domain::Role::admin)) return respond(admin_only(out));
-    // It reads every record, in steps: not on an I/O thread.
-    auto check = [this, out, respond = std::move(respond)](bool run) {
-      if (!run) return respond(busy(out));
-      bj::array found;
-      for (auto& v : instance_.violations()) found.emplace_back(std::move(v));
-      respond(render(200, bj::object{{"result", bj::object{{"violations", found}}}}, out));
-    };
-    if (!offload_(SlowWorkPool::Priority::low, std::move(check), nullptr)) respond(busy(out));
-    return;
-  }
-
-  // POST awa-server/snapshots: a snapshot of exactly what was acknowledged before this request;
-  // GET: the snapshots kept. Admin only.
-  if (is(path, {"awa-server", "snapshots"}) && snapshots_ != nullptr) {
-    if (!caller.roles.has(domain::Role::admin)) return respond(admin_only(out));
-    if (method == "GET") {
-      bj::array names;
-      for (auto& name : snapshots_->list()) names.emplace_back(std::move(name));
-      return respond(render(200, bj::object{{"result", std::move(names)}}, out));
+// A snapshot of exactly what was acknowledged before this request, admin only.
+void Api::take_snapshot(Call& call) {
+  if (snapshots_ == nullptr) return call.respond(not_found_path(call.out));
+  if (!call.caller.roles.has(domain::Role::admin)) return call.respond(admin_only(call.out));
+  snapshots_->take([respond = std::move(call.respond), out = call.out](
+                       std::error_code error, const std::filesystem::path& path) {
+    if (error) {
+      return respond(error_response(503, "Service Unavailable",
+                                    "The snapshot could not be written: " + error.message(), out));
     }
-    if (method != "POST") return respond(method_not_allowed("GET, POST", out));
-    return snapshots_->take([respond = std::move(respond), out](std::error_code error,
-                                                                const std::filesystem::path& path) {
-      if (error) {
-        return respond(error_response(503, "Service Unavailable",
-                                      "The snapshot could not be written: " + error.message(),
-                                      out));
-      }
-      respond(render(201,
-                     bj::object{{"result", bj::object{{"name", path.filename().string()},
-                                                      {"path", path.string()}}}},
-                     out));
-    });
-  }
+    respond(render(201,
+                   bj::object{{"result", bj::object{{"name", path.filename().string()},
+                                                    {"path", path.string()}}}},
+                   out));
+  });
+}
 
-  // GET/PUT awa/agents/{user_id}
-  if (is(path, {"awa", "agents", ""})) {
-    if (method == "GET") return answer(instance_.agent(caller, path[2]), 200, message::agent);
-    if (method == "PUT") {
-      auto fields = body();
-      if (!fields) return respond(failure_response(fields.failure(), out));
-      auto presence = message::decode_presence(fields.value());
-      if (!presence) return respond(failure_response(presence.failure(), out));
-      return answer(instance_.set_agent_presence(caller, path[2], presence.value()), 200,
-                    message::agent);
-    }
-    return respond(method_not_allowed("GET, PUT", out));
-  }
+std::optional<std::vector<std::string>> Api::selected_fields(const Call& call) {
+  const auto list = call.route.param("sysparm_fields");
+  auto fields = list ? split_fields(*list) : std::vector<std::string>{};
+  if (fields.empty()) return std::nullopt;
+  return fields;
+}
 
-  // table/{table}[/{sys_id}]
-  if (is(path, {"table", ""}) || is(path, {"table", "", ""})) {
-    const auto fields_param = route.param("sysparm_fields");
-    const auto fields = fields_param ? split_fields(*fields_param) : std::vector<std::string>{};
-    const auto* selected = fields.empty() ? nullptr : &fields;
-    const auto encode_record = [selected](const domain::Record& r) {
-      return message::record(r, selected);
-    };
-    if (path.size() == 2) {
-      if (method == "GET") {
-        domain::ListRequest list{path[1], route.param("sysparm_query"),
-                                 route.param("sysparm_limit"), route.param("sysparm_offset")};
-        return list_records(caller, std::move(list), selected, out, std::move(respond));
-      }
-      if (method == "POST") {
-        return write_record(path, request, caller, out, selected, std::move(respond), lead);
-      }
-      return respond(method_not_allowed("GET, POST", out));
-    }
-    if (method == "GET") return answer(instance_.get(caller, path[1], path[2]), 200, encode_record);
-    if (method == "PUT" || method == "PATCH") {
-      return write_record(path, request, caller, out, selected, std::move(respond), lead);
-    }
-    if (method == "DELETE") {
-      auto result = instance_.remove(caller, path[1], path[2]);
-      HttpResponse response = result.outcome ? HttpResponse{204, {}, {}, {}}
-                                             : failure_response(result.outcome.failure(), out);
-      return answer_when_durable(result.ticket, std::move(response), storage_error);
-    }
-    return respond(method_not_allowed("GET, PUT, PATCH, DELETE", out));
-  }
-  respond(not_found_path(out));
+void Api::list_table(Call& call) {
+  const auto& route = call.route;
+  domain::ListRequest list{route.path[1], route.param("sysparm_query"),
+                           route.param("sysparm_limit"), route.param("sysparm_offset")};
+  const auto fields = selected_fields(call);
+  list_records(call.caller, std::move(list), fields ? &*fields : nullptr, call.out,
+               std::move(call.respond));
+}
+
+void Api::get_record(Call& call) {
+  const auto fields = selected_fields(call);
+  const auto* selected = fields ? &*fields : nullptr;
+  answer(call, instance_.get(call.caller, call.route.path[1], call.route.path[2]),
+         [selected](const domain::Record& r) { return message::record(r, selected); });
+}
+
+void Api::create_record(Call& call) {
+  const auto fields = selected_fields(call);
+  write_record(call.route.path, call.request, call.caller, call.out, fields ? &*fields : nullptr,
+               std::move(call.respond), call.lead);
+}
+
+void Api::update_record(Call& call) {
+  create_record(call);  // the path tells them apart
+}
+
+void Api::delete_record(Call& call) {
+  auto result = instance_.remove(call.caller, call.route.path[1], call.route.path[2]);
+  HttpResponse response = result.outcome ? HttpResponse{204, {}, {}, {}}
+                                         : failure_response(result.outcome.failure(), call.out);
+  answer_when_durable(call, result.ticket, std::move(response), storage_error);
 }
 
 void Api::list_records(const domain::Caller& caller, domain::ListRequest request,

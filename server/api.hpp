@@ -3,6 +3,8 @@
 // A response is released only when the changes it saw are durable.
 #pragma once
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -13,6 +15,8 @@
 #include "server/body_format.hpp"
 #include "server/http_message.hpp"
 #include "server/login_limiter.hpp"
+#include "server/route.hpp"
+#include "server/route_table.hpp"
 #include "server/rate_limited_log.hpp"
 #include "server/slow_work_pool.hpp"
 #include "server/snapshots.hpp"
@@ -82,6 +86,54 @@ public:
                                      BodyFormat format = BodyFormat::json);
 
 private:
+  // One request on its way through its handler: what was asked, by whom, and how to answer.
+  struct Call {
+    const HttpRequest& request;
+    const domain::Caller& caller;
+    const Route& route;
+    BodyFormat out;
+    std::optional<BodyFormat> in;  // the body's format, when it has one
+    Respond respond;
+    Lead lead;
+    boost::json::monotonic_resource* body_memory;
+  };
+  using Handler = void (Api::*)(Call&);
+  // Every endpoint: (method, path pattern) -> its handler.
+  static const RouteTable<Handler>& routes();
+
+  void offer(Call& call);
+  void assign(Call& call);
+  void accept(Call& call);
+  void reject(Call& call);
+  void reject_reasons(Call& call);
+  void end_consult(Call& call);
+  void presence_states(Call& call);
+  void capacities(Call& call);
+  void agent(Call& call);
+  void set_presence(Call& call);
+  void stats(Call& call);
+  void check(Call& call);
+  void list_snapshots(Call& call);
+  void take_snapshot(Call& call);
+  void list_table(Call& call);
+  void get_record(Call& call);
+  void create_record(Call& call);
+  void update_record(Call& call);
+  void delete_record(Call& call);
+
+  // The request's body, parsed into the call's memory.
+  static domain::Outcome<boost::json::object> body(Call& call);
+  // sysparm_fields, when given.
+  static std::optional<std::vector<std::string>> selected_fields(const Call& call);
+  // The usual shape: the result envelope with `encode`'s answer, or the platform's error
+  // envelope; sent once durable.
+  template <class DomainAnswer, class Encode>
+  void answer(Call& call, DomainAnswer&& domain_answer, Encode encode);
+  // Offer Work and Manual Assignment: the result envelope, success or not.
+  void answer_offer(Call& call, domain::Answer<domain::OfferAccepted> domain_answer);
+  void answer_when_durable(Call& call, domain::CommitQueue::Ticket ticket, HttpResponse response,
+                           HttpResponse (*on_failure)(BodyFormat));
+
   // GET /healthz: 200 while the data directory takes writes, 503 and why while it does not.
   HttpResponse health() const;
   // The slow half of admit(): a password hash on the slow pool, within the sign-in limits.
