@@ -67,7 +67,7 @@ struct Options {
   std::string label;
   bool fake_setup = false;
   bool progress_lines = false;
-  bool spin = false;  // open loop: spin between sends rather than sleep
+  bool spin = false;        // open loop: spin between sends rather than sleep
   std::string pager_table;  // a reader pages through this table during the run; empty: none
 };
 

@@ -26,10 +26,10 @@ PagerResult page_through(const PagerOptions& options, const std::atomic<bool>& r
     beast::flat_buffer buffer;
     std::uint64_t offset = 0;
     while (running.load(std::memory_order_relaxed)) {
-      const std::string target = "/api/now/table/" + options.table +
-                                 "?sysparm_fields=sys_id&sysparm_limit=" +
-                                 std::to_string(options.page) +
-                                 "&sysparm_offset=" + std::to_string(offset);
+      const std::string target =
+          "/api/now/table/" + options.table +
+          "?sysparm_fields=sys_id&sysparm_limit=" + std::to_string(options.page) +
+          "&sysparm_offset=" + std::to_string(offset);
       http::request<http::empty_body> request(http::verb::get, target, 11);
       request.set(http::field::host, "bench");
       request.set(http::field::authorization, options.authorization);
@@ -37,10 +37,10 @@ PagerResult page_through(const PagerOptions& options, const std::atomic<bool>& r
       http::write(socket, request);
       http::response<http::string_body> response;
       http::read(socket, buffer, response);
-      result.latency.record(static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                sent)
-              .count()));
+      result.latency.record(
+          static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                         std::chrono::steady_clock::now() - sent)
+                                         .count()));
       if (response.result_int() != 200) {
         result.error = "a page answered " + std::to_string(response.result_int());
         break;

@@ -32,8 +32,8 @@
 #include <thread>
 #include <vector>
 
-#include "domain/state_lock.hpp"
 #include "domain/durable_log.hpp"
+#include "domain/state_lock.hpp"
 
 namespace awa::domain {
 

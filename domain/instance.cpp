@@ -13,8 +13,8 @@
 #include "domain/offer_timeout.hpp"
 #include "domain/offer_work.hpp"
 #include "domain/seed_data.hpp"
-#include "domain/value_dictionary.hpp"
 #include "domain/work_item.hpp"
+#include "memory/value_dictionary.hpp"
 
 namespace awa::domain {
 
@@ -114,7 +114,7 @@ std::error_code Instance::load(LoadMemory* memory) {
         hand_over();
       }
       // Shared before the tables that point at it are decoded (ordered after it in the log).
-      if (State::shares_id(record.table)) ValueDictionary::shared().add(record.id.str());
+      if (State::shares_id(record.table)) memory::ValueDictionary::shared().add(record.id.str());
       gathered.push_back(std::move(record));
     });
     hand_over();
@@ -325,8 +325,8 @@ std::vector<std::string> Instance::violations() const {
   std::size_t next_range = 0;
   in_steps([&] {
     const RecordOrder& order = state_.rows(Table::awa_work_item).order();
-    for (std::size_t work = 0;
-         work < TableScan::kStepWork && next_range < RecordOrder::kRanges; ++next_range) {
+    for (std::size_t work = 0; work < TableScan::kStepWork && next_range < RecordOrder::kRanges;
+         ++next_range) {
       for (const Record* item : order.range(next_range)) {
         check_work_item(state_, *item, found);
         if (pending_deadline(*item)) {

@@ -4,9 +4,9 @@
 
 namespace awa::domain {
 
-const PackedValues& default_values(Table table) {
+const memory::PackedValues& default_values(Table table) {
   static const auto defaults = [] {
-    std::array<PackedValues, kTableCount> all;
+    std::array<memory::PackedValues, kTableCount> all;
     for (std::size_t t = 0; t < kTableCount; ++t) {
       for (const auto& field : spec_of(static_cast<Table>(t)).fields) {
         all[t].push_back(field.default_value);

@@ -1,24 +1,24 @@
 // A record: one row of a table, its values aligned to the table's field list.
 #pragma once
 
-#include "domain/packed_values.hpp"
 #include "domain/sys_id.hpp"
 #include "domain/table_schema.hpp"
+#include "memory/packed_values.hpp"
 
 namespace awa::domain {
 
 struct Record {
   Table table{};
   SysId id;
-  PackedValues values;
+  memory::PackedValues values;
 
   std::string_view operator[](std::size_t field) const { return values[field]; }
-  PackedValues::Ref operator[](std::size_t field) { return values[field]; }
+  memory::PackedValues::Ref operator[](std::size_t field) { return values[field]; }
   bool is_true(std::size_t field) const { return values[field] == "true"; }
 };
 
 // Every field of `table` at its default (computed once per table).
-const PackedValues& default_values(Table table);
+const memory::PackedValues& default_values(Table table);
 
 // A new record of `table` with every field at its default.
 inline Record blank_record(Table table, SysId id) {

@@ -9,10 +9,10 @@
 
 #include <memory>
 
-#include "domain/huge_page_allocator.hpp"
-#include "domain/incremental_hash.hpp"
 #include "domain/record.hpp"
 #include "domain/record_order.hpp"
+#include "memory/huge_page_allocator.hpp"
+#include "memory/incremental_hash.hpp"
 
 namespace awa::domain {
 
@@ -30,9 +30,8 @@ class RecordTable {
       return id(a) == id(b);
     }
   };
-  using Set =
-      IncrementalHash<boost::unordered_flat_set<std::unique_ptr<Record>, ById, ById,
-                                                HugePageAllocator<std::unique_ptr<Record>>>>;
+  using Set = memory::IncrementalHash<boost::unordered_flat_set<
+      std::unique_ptr<Record>, ById, ById, memory::HugePageAllocator<std::unique_ptr<Record>>>>;
 
 public:
   class const_iterator {

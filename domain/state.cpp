@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cstdio>
 
-#include "domain/value_dictionary.hpp"
+#include "memory/value_dictionary.hpp"
 
 namespace awa::domain {
 // What a work item's place in the indexes depends on, read in one walk of its values.
@@ -198,7 +198,7 @@ void State::reindex(const Record& record) {
   }
   // Work items point at these few records (assigned_to, queue, after_timeout_presence): their
   // sys_ids become shared values, held once rather than in every work item.
-  if (shares_id(record.table)) ValueDictionary::shared().add(record.id.str());
+  if (shares_id(record.table)) memory::ValueDictionary::shared().add(record.id.str());
   switch (record.table) {
     case Table::sys_user:
       credential_versions_[record.id] = tick_credentials();

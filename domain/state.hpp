@@ -32,7 +32,7 @@ public:
   const Record& put(Record record);  // the record as stored
   // put(), handing back the record it replaced (moved out of the table, not copied), if any.
   std::optional<Record> exchange(Record record);
-  // Whether records of `table` have their sys_id made a shared value (ValueDictionary): the
+  // Whether records of `table` have their sys_id made a shared value (memory::ValueDictionary): the
   // few records work items point at.
   static bool shares_id(Table table) {
     return table == Table::sys_user || table == Table::awa_queue ||
@@ -93,7 +93,7 @@ private:
   std::map<std::pair<Table, std::size_t>, UniqueIndex> unique_;
   // Document -> its work item, as stored in tables_ (records stay put while they are there; the
   // entry goes before the record does). A pointer, not a sys_id: 8 bytes less per entry.
-  SysIdMap<std::uint32_t> workload_;      // agent -> offered or accepted items
+  SysIdMap<std::uint32_t> workload_;  // agent -> offered or accepted items
   WorkItemIndex work_items_;
   SysIdMap<std::uint64_t> credential_versions_;
   std::atomic<std::uint64_t> credential_clock_{0};

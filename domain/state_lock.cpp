@@ -21,8 +21,8 @@ double StateLock::bucket_upper_us(std::size_t bucket) {
 }
 
 void StateLock::record_hold(std::chrono::steady_clock::duration held) {
-  const auto ns = static_cast<std::uint64_t>(
-      std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(held).count()));
+  const auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(
+      0, std::chrono::duration_cast<std::chrono::nanoseconds>(held).count()));
   ++holds_[bucket_of(ns)];
   ++timed_;
   max_ns_ = std::max(max_ns_, ns);
@@ -35,7 +35,8 @@ StateLock::Stats StateLock::stats() const {
   out.timed = timed_;
   out.hold_max_us = static_cast<double>(max_ns_) / 1000.0;
   const auto percentile = [this](double fraction) {
-    const auto wanted = static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(timed_)));
+    const auto wanted =
+        static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(timed_)));
     std::uint64_t seen = 0;
     for (std::size_t b = 0; b < kBuckets; ++b) {
       seen += holds_[b];

@@ -24,7 +24,7 @@ TimerWheel::TimerWheel(TimePoint start, Milliseconds tick, std::size_t slot_coun
 }
 
 TimerWheel::Chunk TimerWheel::allocate_chunk(std::size_t capacity) {
-  return Chunk(HugePageAllocator<Node>{}.allocate(capacity), FreeChunk{capacity});
+  return Chunk(memory::HugePageAllocator<Node>{}.allocate(capacity), FreeChunk{capacity});
 }
 
 std::uint32_t TimerWheel::fresh_node() {
@@ -34,7 +34,7 @@ std::uint32_t TimerWheel::fresh_node() {
   // From seven eighths of a whole chunk on, the next one is built ahead.
   if (!next_chunk_.valid() && chunks_.back().get_deleter().capacity == kChunkNodes &&
       capacity() - used_ <= kChunkNodes / 8) {
-    next_chunk_ = huge_pages::build_ahead([] { return allocate_chunk(kChunkNodes); });
+    next_chunk_ = memory::huge_pages::build_ahead([] { return allocate_chunk(kChunkNodes); });
   }
   return index;
 }

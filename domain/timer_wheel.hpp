@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "domain/clock.hpp"
-#include "domain/huge_page_allocator.hpp"
 #include "domain/sys_id.hpp"
+#include "memory/huge_page_allocator.hpp"
 
 namespace awa::domain {
 
@@ -70,15 +70,15 @@ private:
   // Nodes live in chunks of 65,536 (2 MiB: one huge page), so that growing adds a chunk and
   // moves nothing: doubling one array had a request wait about 10 ms while the new array was
   // faulted in and filled. The next chunk is built ahead on a helper thread (see
-  // huge_pages::build_ahead), so at most one spare 2 MiB chunk is held. Only the first chunk may
-  // be smaller: it starts at the sentinels' size and doubles until it is whole, so a small wheel
-  // takes no more than it uses.
+  // memory::huge_pages::build_ahead), so at most one spare 2 MiB chunk is held. Only the first
+  // chunk may be smaller: it starts at the sentinels' size and doubles until it is whole, so a
+  // small wheel takes no more than it uses.
   static constexpr unsigned kChunkShift = 16;
   static constexpr std::uint32_t kChunkNodes = std::uint32_t{1} << kChunkShift;
   struct FreeChunk {
     std::size_t capacity = 0;
     void operator()(Node* nodes) const noexcept {
-      HugePageAllocator<Node>{}.deallocate(nodes, capacity);
+      memory::HugePageAllocator<Node>{}.deallocate(nodes, capacity);
     }
   };
   using Chunk = std::unique_ptr<Node[], FreeChunk>;

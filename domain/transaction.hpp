@@ -28,10 +28,10 @@ public:
 
   // Writes `record`, stamping sys_updated_on (and sys_created_on when new), with `changes` made
   // to its values first: with the stamp, in one rebuild of the values.
-  void put(Record record, std::initializer_list<PackedValues::FieldValue> changes = {}) {
+  void put(Record record, std::initializer_list<memory::PackedValues::FieldValue> changes = {}) {
     const Record* before = state_.find(record.table, record.id);
     const std::string stamp = format_table_time(now_);
-    boost::container::small_vector<PackedValues::FieldValue, 8> all(changes);
+    boost::container::small_vector<memory::PackedValues::FieldValue, 8> all(changes);
     if (before == nullptr) {
       all.push_back({kSysCreatedOn, stamp});
     } else if (record[kSysCreatedOn] != (*before)[kSysCreatedOn]) {

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/incremental_hash.hpp"
 #include "domain/record.hpp"
 #include "domain/sys_id_map.hpp"
+#include "memory/incremental_hash.hpp"
 
 namespace awa::domain {
 
@@ -25,7 +25,7 @@ public:
     std::string_view state, queue, agent, document;
     bool operator==(const Keys&) const = default;
   };
-  using Items = IncrementalHash<boost::unordered_flat_set<const Record*>>;
+  using Items = memory::IncrementalHash<boost::unordered_flat_set<const Record*>>;
 
   static bool indexed(std::size_t field);
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "domain/time_format.hpp"
-#include "domain/varint.hpp"
+#include "memory/varint.hpp"
 
 namespace awa::persistence {
 namespace {
@@ -35,12 +35,12 @@ constexpr std::array<std::string_view, 12> kWords{
     "true",        "false", "pending_accept", "accepted",    "queued", "cancelled",
     "interaction", "task",  "open",           "transferred", "ended",  "blind"};
 
-using domain::get_varint;
-using domain::kMaxVarint;
-using domain::put_varint;
+using memory::get_varint;
+using memory::kMaxVarint;
+using memory::put_varint;
 
 char* put_header(char* out, Kind kind, std::uint64_t n) {
-  return put_varint(out, n << kKindBits | kind);
+  return memory::put_varint(out, n << kKindBits | kind);
 }
 
 // A hex digit's value; 16 for anything else, upper case included (it would come back lower).
@@ -95,7 +95,7 @@ char* put_integer(char* out, std::string_view value) {
   return put_header(out, kInteger, n);
 }
 
-// Writes one value at `out`, at most kMaxVarint + its size bytes; returns the end.
+// Writes one value at `out`, at most memory::kMaxVarint + its size bytes; returns the end.
 char* put_value(char* out, std::string_view value, std::string_view previous, bool first) {
   if (!first && value.size() > 1 && value == previous) return put_header(out, kRepeat, 0);
   if (value.empty()) return put_header(out, kText, 0);
@@ -122,11 +122,11 @@ char* put_value(char* out, std::string_view value, std::string_view previous, bo
 // length, or nothing if the item is malformed.
 std::optional<std::size_t> append_compact_value(std::string_view& in, std::string& text,
                                                 std::string_view previous) {
-  const auto header = get_varint(in);
+  const auto header = memory::get_varint(in);
   if (!header) return std::nullopt;
   const std::uint64_t n = *header >> kKindBits;
   const auto append = [&text](std::string_view value) {
-    put_varint(text, value.size());
+    memory::put_varint(text, value.size());
     text.append(value);
     return value.size();
   };
@@ -177,9 +177,9 @@ std::optional<std::size_t> append_compact_value(std::string_view& in, std::strin
 // Writes into `text` the text form (format 1's body) of a compact body; false if malformed.
 bool compact_to_text(std::string_view in, std::string& text) {
   text.clear();
-  const auto count = get_varint(in);
+  const auto count = memory::get_varint(in);
   if (!count || *count > in.size()) return false;  // each value takes a byte at least
-  put_varint(text, *count);
+  memory::put_varint(text, *count);
   std::optional<std::size_t> previous_size;  // the previous value ends `text`
   for (std::uint64_t i = 0; i < *count; ++i) {
     const std::string_view previous =
@@ -203,12 +203,12 @@ std::string encode_key(domain::Table table, const domain::SysId& id) {
 std::string encode_value(const domain::Record& record) {
   thread_local std::vector<std::string_view> values;
   record.values.values(values);
-  std::size_t bound = 1 + kMaxVarint;
-  for (const auto value : values) bound += kMaxVarint + value.size();
+  std::size_t bound = 1 + memory::kMaxVarint;
+  for (const auto value : values) bound += memory::kMaxVarint + value.size();
   std::string out(bound, '\0');
   char* end = out.data();
   *end++ = kCompactFormat;
-  end = put_varint(end, values.size());
+  end = memory::put_varint(end, values.size());
   std::string_view previous;
   for (std::size_t i = 0; i < values.size(); ++i) {
     end = put_value(end, values[i], previous, i == 0);
@@ -228,12 +228,12 @@ std::optional<domain::Record> decode(std::string_view key, std::string_view valu
   if (value.empty()) return std::nullopt;
   const char format = value.front();
   value.remove_prefix(1);
-  std::optional<domain::PackedValues> values;
+  std::optional<memory::PackedValues> values;
   if (format == kTextFormat) {
-    values = domain::PackedValues::unpack(value);
+    values = memory::PackedValues::unpack(value);
   } else if (format == kCompactFormat) {
     thread_local std::string text;  // reused: a restart decodes millions of records
-    if (compact_to_text(value, text)) values = domain::PackedValues::unpack(text);
+    if (compact_to_text(value, text)) values = memory::PackedValues::unpack(text);
     if (text.capacity() > 16 * 1024) std::string().swap(text);  // after a large record, let go
   }
   if (!values) return std::nullopt;

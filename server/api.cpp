@@ -2,8 +2,10 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
+#include <cstring>
 #include <memory>
 #include <thread>
+#include <type_traits>
 
 #include "domain/field_value.hpp"
 #include "server/log.hpp"
@@ -171,6 +173,26 @@ void Api::note_write(std::error_code error) {
   }
 }
 
+Principal Api::principal_of(const domain::Caller& caller) {
+  static_assert(std::is_trivially_copyable_v<domain::Caller> &&
+                sizeof(domain::Caller) <= sizeof(Principal::bytes));
+  Principal principal;
+  std::memcpy(principal.bytes.data(), &caller, sizeof caller);
+  return principal;
+}
+
+domain::Caller Api::caller_of(const Principal& principal) {
+  domain::Caller caller;
+  std::memcpy(&caller, principal.bytes.data(), sizeof caller);
+  return caller;
+}
+
+std::optional<Principal> Api::known(const HttpRequest& head) const {
+  const auto caller = cached_caller(head);
+  if (!caller) return std::nullopt;
+  return principal_of(*caller);
+}
+
 std::optional<domain::Caller> Api::cached_caller(const HttpRequest& head) const {
   if (head.authorization.empty() || head.target == "/healthz") return std::nullopt;
   return authenticator_.cached(head.authorization);
@@ -200,7 +222,7 @@ void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitte
                                     "Supported response types: application/json, "
                                     "application/xml")});
   }
-  if (caller) return admitted({caller, {}});
+  if (caller) return admitted({principal_of(*caller), {}});
   sign_in(head.authorization, credentials->user_name, client, *out, std::move(admitted));
 }
 
@@ -212,7 +234,7 @@ void Api::sign_in(const std::string& authorization, const std::string& user_name
     refused_sign_ins_.write(LogLevel::warn, "sign-in refused for user " + printable(user_name) +
                                                 " from " + client.peer +
                                                 ": too many failed sign-ins");
-    return admitted({{}, too_many_sign_ins(decision.retry_after, out), true});
+    return admitted({{}, too_many_sign_ins(decision.retry_after, out), kRefusalDelay});
   }
   auto verify = [this, authorization, user = user_name, client, format = out, admitted](bool run) {
     if (!run) {  // pushed out of the queue by sign-ins in better standing
@@ -233,9 +255,9 @@ void Api::sign_in(const std::string& authorization, const std::string& user_name
     if (!verified) {
       refused_sign_ins_.write(
           LogLevel::warn, "failed sign-in for user " + printable(user) + " from " + client.peer);
-      return admitted({{}, unauthorized(format), true});
+      return admitted({{}, unauthorized(format), kRefusalDelay});
     }
-    admitted({verified, {}});
+    admitted({principal_of(*verified), {}});
   };
   const auto priority =
       decision.standing == LoginLimiter::Standing::good      ? SlowWorkPool::Priority::high
@@ -254,8 +276,8 @@ void Api::handle(HttpRequest request, Respond respond, Lead lead) {
   admit(*shared, {},
         [this, shared, respond, lead,
          caller_thread = std::this_thread::get_id()](Admission admission) mutable {
-          if (!admission.caller) return respond(std::move(admission.answer));
-          handle(std::move(*shared), *admission.caller, std::move(respond),
+          if (!admission.principal) return respond(std::move(admission.answer));
+          handle(std::move(*shared), caller_of(*admission.principal), std::move(respond),
                  std::this_thread::get_id() == caller_thread ? lead : Lead::now);
         });
 }
@@ -335,8 +357,8 @@ domain::Outcome<boost::json::object> Api::body(Call& call) {
   return parse_body(call.request.body, *call.in, call.body_memory);
 }
 
-void Api::answer_when_durable(Call& call, domain::CommitQueue::Ticket ticket,
-                              HttpResponse response, HttpResponse (*on_failure)(BodyFormat)) {
+void Api::answer_when_durable(Call& call, domain::CommitQueue::Ticket ticket, HttpResponse response,
+                              HttpResponse (*on_failure)(BodyFormat)) {
   respond_when_durable(ticket, std::move(response), on_failure, call.out, std::move(call.respond),
                        call.lead);
 }
@@ -360,9 +382,8 @@ void Api::answer_offer(Call& call, domain::Answer<domain::OfferAccepted> domain_
     bj::monotonic_resource tree_memory(tree_buffer, sizeof tree_buffer);
     return render(200, message::offer_success(accepted, &tree_memory), call.out);
   };
-  HttpResponse response = domain_answer.outcome
-                              ? success()
-                              : offer_failure(domain_answer.outcome.failure(), call.out);
+  HttpResponse response =
+      domain_answer.outcome ? success() : offer_failure(domain_answer.outcome.failure(), call.out);
   answer_when_durable(call, domain_answer.ticket, std::move(response), offer_storage_failure);
 }
 
@@ -548,8 +569,8 @@ void Api::list_records(const domain::Caller& caller, domain::ListRequest request
                                   " MiB (--max-answer-mib): ask for fewer records "
                                   "(sysparm_limit, sysparm_offset) or fields (sysparm_fields)",
                               out);
-    respond_when_durable(listed.ticket, std::move(response), storage_error, out,
-                         std::move(respond), Lead::now);
+    respond_when_durable(listed.ticket, std::move(response), storage_error, out, std::move(respond),
+                         Lead::now);
   };
   if (!offload_(SlowWorkPool::Priority::low, std::move(list), nullptr)) respond(busy(out));
 }

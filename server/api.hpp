@@ -15,39 +15,22 @@
 #include "server/body_format.hpp"
 #include "server/http_message.hpp"
 #include "server/login_limiter.hpp"
+#include "server/rate_limited_log.hpp"
+#include "server/request_handler.hpp"
 #include "server/route.hpp"
 #include "server/route_table.hpp"
-#include "server/rate_limited_log.hpp"
 #include "server/slow_work_pool.hpp"
 #include "server/snapshots.hpp"
 
 namespace awa::server {
-
-// What the HTTP layer tells of the connection a request came on.
-struct ClientConnection {
-  std::string peer;  // the client's address: who sign-in limits count against
-  // False once the client has gone (closed its side): its sign-in is not worth a hash.
-  std::function<bool()> open = [] { return true; };
-};
 
 struct ApiOptions {
   LoginLimits login = {};
   std::size_t max_answer_bytes = 16u << 20;  // a larger list is refused with 400
 };
 
-// The outcome of a request's header: signed in, or an answer already.
-struct Admission {
-  std::optional<domain::Caller> caller;  // signed in: read the body, then handle() it
-  HttpResponse answer;                   // otherwise the answer (an error, or /healthz's)
-  // A refused sign-in (wrong credentials, or limited): answered only after kRefusalDelay, so a
-  // client that ignores Retry-After makes at most one attempt a second on a connection.
-  bool delayed = false;
-};
-
-class Api {
+class Api : public RequestHandler {
 public:
-  using Respond = std::function<void(HttpResponse)>;
-  using Admitted = std::function<void(Admission)>;
   // Runs slow work (password hashing) away from the I/O threads, as SlowWorkPool::try_post does:
   // by priority; false when it takes no more now; `abandoned` tells when the work has lost its
   // purpose (its client has gone).
@@ -58,19 +41,31 @@ public:
     work(true);
     return true;
   }
+  // A refused sign-in (wrong credentials, or limited) is answered only after this long.
   static constexpr std::chrono::seconds kRefusalDelay{1};
 
   // `snapshots` may be null: no snapshot endpoint then.
   Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
       Snapshots* snapshots = nullptr, ApiOptions options = {});
 
-  // The caller, at once, when the request's header carries credentials verified before (the
-  // common case, and cheap); empty otherwise, and then admit() decides.
+  // RequestHandler, for the HTTP layer. A principal is a domain::Caller.
+  std::optional<Principal> known(const HttpRequest& head) const override;
+  // Cheap when the credentials were verified before, else a password hash off this thread, if
+  // the sign-in limits allow it.
+  void admit(const HttpRequest& head, const ClientConnection& client, Admitted admitted) override;
+  void handle(HttpRequest request, const Principal& principal, Respond respond) override {
+    handle(std::move(request), caller_of(principal), std::move(respond), Lead::on_flush);
+  }
+  void end_of_round() override { flush(); }
+  HttpResponse error(unsigned status, std::string_view message,
+                     std::string_view detail) const override {
+    return error_response(status, message, detail);
+  }
+  static Principal principal_of(const domain::Caller& caller);
+  static domain::Caller caller_of(const Principal& principal);
+
+  // The caller, at once, when the request's header carries credentials verified before.
   std::optional<domain::Caller> cached_caller(const HttpRequest& head) const;
-  // Signs in the request from its header alone, before its body is read: cheap when the
-  // credentials were verified before, else a password hash off this thread, if the sign-in
-  // limits allow it. Calls `admitted` exactly once, possibly on another thread.
-  void admit(const HttpRequest& head, const ClientConnection& client, Admitted admitted);
   // Answers the whole request of a signed-in caller; calls `respond` exactly once, possibly on
   // another thread. With Lead::on_flush the answer may wait for a call to flush(): an I/O loop
   // calls it once per round of requests, so they share one write to the durable log.

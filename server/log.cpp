@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <string>
-
-#include "domain/clock.hpp"
-#include "domain/time_format.hpp"
 
 namespace awa::server::log {
 namespace {
@@ -27,6 +27,20 @@ std::string_view name_of(LogLevel level) {
   return "?";
 }
 
+// Now, as 2026-12-07T15:04:05.123 (UTC).
+std::string timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const auto seconds = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[32];
+  const auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + n, sizeof text - n, ".%03d", static_cast<int>(ms.count()));
+  return text;
+}
+
 }  // namespace
 
 void set_level(LogLevel level) {
@@ -38,7 +52,7 @@ bool enabled(LogLevel level) {
 
 void write(LogLevel level, std::string_view message) {
   if (!enabled(level)) return;
-  std::string line = domain::format_offer_time(domain::SystemClock{}.now());
+  std::string line = timestamp();
   line += "Z ";
   line += name_of(level);
   line += ' ';

@@ -82,23 +82,17 @@ void raise_open_file_limit(unsigned connections) {
 
 int serve(const server::Settings& settings) {
   server::require_io_backend();  // before the data directory is read: fail fast
+  raise_open_file_limit(settings.max_connections);
   // Bound, and the TLS files loaded, before the data directory is touched: a start that fails
   // on its address or its certificate leaves the directory as it was (a new one unseeded, and
   // no admin password printed by a run that never served).
-  const server::HttpLimits limits{8 * 1024,
-                                  1024 * 1024,
-                                  settings.read_timeout_seconds,
-                                  settings.idle_timeout_seconds,
-                                  settings.max_connections,
-                                  settings.max_requests_per_connection,
-                                  settings.answer_buffer_mib << 20};
-  raise_open_file_limit(settings.max_connections);
-  std::optional<server::TlsFiles> tls;
+  server::Listener listener(settings.listen_address, settings.listen_port);
+  std::optional<boost::asio::ssl::context> tls;
   if (!settings.tls_certificate.empty()) {
-    tls = {settings.tls_certificate, settings.tls_key, settings.tls_key_password_file};
+    server::configure_tls(
+        tls.emplace(boost::asio::ssl::context::tls_server),
+        {settings.tls_certificate, settings.tls_key, settings.tls_key_password_file});
   }
-  server::HttpServer server(settings.listen_address, settings.listen_port, limits, settings.threads,
-                            std::chrono::microseconds(settings.busy_poll_microseconds), tls);
 
   warn_if_others_can_read(settings.data_dir);
   warn_if_others_can_read(settings.snapshot_dir);
@@ -117,6 +111,8 @@ int serve(const server::Settings& settings) {
   storage.log_severity = server::log::enabled(server::LogLevel::debug)
                              ? persistence::LogSeverity::info
                              : persistence::LogSeverity::warn;
+  // Password hashes (sign-ins, password changes) and long reads: two threads, at most 64 waiting.
+  server::SlowWorkPool slow_work(2, 64);
   persistence::RocksdbLog durable_log(storage);
   if (const auto error = durable_log.unwritable()) {
     server::log::error("the data directory " + settings.data_dir + " cannot take writes (" +
@@ -125,6 +121,20 @@ int serve(const server::Settings& settings) {
   }
   domain::Instance instance(clock, durable_log, hasher,
                             settings.durability == server::Durability::power);
+  server::Snapshots snapshots(instance, settings.snapshot_dir, settings.snapshot_keep);
+  server::Authenticator authenticator(instance, hasher);
+  server::Api api(
+      instance, authenticator,
+      [&slow_work](server::SlowWorkPool::Priority priority, server::SlowWorkPool::Work work,
+                   std::function<bool()> abandoned) {
+        return slow_work.try_post(priority, std::move(work), std::move(abandoned));
+      },
+      &snapshots, server::ApiOptions{{}, settings.max_answer_mib << 20});
+  const bool https = tls.has_value();
+  server::HttpServer http(api, std::move(listener), server::http_limits(settings), settings.threads,
+                          std::chrono::microseconds(settings.busy_poll_microseconds),
+                          std::move(tls));
+
   server::HugePageLoadArena load_arena;
   if (const auto error = instance.load(&load_arena)) {
     server::log::error("cannot read the data directory " + settings.data_dir + ": " +
@@ -147,29 +157,17 @@ int serve(const server::Settings& settings) {
   server::TimeoutDriver timeouts(instance);
   timeouts.start();
   server::log::info(std::to_string(instance.pending_timeouts()) + " offers counting down");
-
-  server::Snapshots snapshots(instance, settings.snapshot_dir, settings.snapshot_keep);
   if (settings.snapshot_interval_seconds != 0) {
     snapshots.start_schedule(std::chrono::seconds(settings.snapshot_interval_seconds));
   }
 
-  server::Authenticator authenticator(instance, hasher);
-  // Password hashes (sign-ins, password changes): two threads, at most 64 waiting.
-  server::SlowWorkPool slow_work(2, 64);
-  server::Api api(
-      instance, authenticator,
-      [&slow_work](server::SlowWorkPool::Priority priority, server::SlowWorkPool::Work work,
-                   std::function<bool()> abandoned) {
-        return slow_work.try_post(priority, std::move(work), std::move(abandoned));
-      },
-      &snapshots, server::ApiOptions{{}, settings.max_answer_mib << 20});
-  server::log::info("listening on " + settings.listen_address + ":" +
-                    std::to_string(server.port()) + (tls ? " (HTTPS)" : "") + " with " +
-                    std::to_string(settings.threads) + " threads, durability " +
+  server::log::info("listening on " + settings.listen_address + ":" + std::to_string(http.port()) +
+                    (https ? " (HTTPS)" : "") + " with " + std::to_string(settings.threads) +
+                    " threads, durability " +
                     (settings.durability == server::Durability::power ? "power" : "process") +
                     ", I/O on " + server::io_backend());
-  server.run(api);
-  slow_work.join();  // idle by now: every sign-in in hand was answered before run() returned
+  http.run();
+  slow_work.join();  // idle by now: every request in hand was answered before run() returned
 
   timeouts.stop();
   snapshots.stop();

@@ -223,10 +223,11 @@ bj::value server_stats(const ServerStats& stats) {
                         {"max", t.max_lateness_ms()}}}};
   bj::object commits{{"writes", stats.commits.writes}, {"change_sets", stats.commits.change_sets}};
   const auto& l = stats.lock;
-  bj::object lock{{"acquisitions", l.acquisitions},
-                  {"contended", l.contended},
-                  {"timed", l.timed},
-                  {"hold_us", {{"p50", l.hold_p50_us}, {"p99", l.hold_p99_us}, {"max", l.hold_max_us}}}};
+  bj::object lock{
+      {"acquisitions", l.acquisitions},
+      {"contended", l.contended},
+      {"timed", l.timed},
+      {"hold_us", {{"p50", l.hold_p50_us}, {"p99", l.hold_p99_us}, {"max", l.hold_max_us}}}};
   bj::object o{{"records", stats.records},
                {"timeouts", std::move(timeouts)},
                {"commits", std::move(commits)},

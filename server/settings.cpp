@@ -2,19 +2,44 @@
 
 #include <boost/program_options.hpp>
 
+#include <functional>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace awa::server {
 namespace po = boost::program_options;
 namespace {
 
+// A numeric flag: its Settings field, default, bounds and help, in one line of the table below.
+// `zero_off`: 0 is also allowed, and turns the feature off.
 template <class T>
-void check_bounds(const char* name, T value, T low, T high) {
-  if (value < low || value > high) {
-    throw po::error("--" + std::string(name) + " must be between " + std::to_string(low) + " and " +
-                    std::to_string(high));
-  }
+struct NumberFlag {
+  const char* name;
+  T Settings::*field;
+  T default_value;
+  T low, high;
+  const char* help;
+  bool zero_off = false;
+};
+
+template <class T>
+void add(po::options_description& options, Settings& s, const NumberFlag<T>& flag,
+         std::vector<std::function<void()>>& checks) {
+  s.*flag.field = flag.default_value;
+  const std::string range =
+      (flag.zero_off ? "0 or " : "") + std::to_string(flag.low) + "-" + std::to_string(flag.high);
+  options.add_options()(flag.name, po::value(&(s.*flag.field))->default_value(flag.default_value),
+                        (std::string(flag.help) + " (" + range + ")").c_str());
+  checks.push_back([&s, flag, range] {
+    const T value = s.*flag.field;
+    if (flag.zero_off && value == 0) return;
+    if (value < flag.low || value > flag.high) {
+      throw po::error("--" + std::string(flag.name) + " must be " +
+                      (flag.zero_off ? "0 or between " : "between ") + std::to_string(flag.low) +
+                      " and " + std::to_string(flag.high));
+    }
+  });
 }
 
 void parse_listen(const std::string& text, Settings& settings) {
@@ -43,9 +68,10 @@ void parse_listen(const std::string& text, Settings& settings) {
 
 CommandLine parse_command_line(int argc, const char* const argv[]) {
   Settings s;
-  std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
+  std::string listen = "127.0.0.1:8080";
   std::string durability = "process";
   std::string log_level = "info";
+  s.data_dir = "./awa-data";
 
   po::options_description options("awa-server options");
   options.add_options()("help", "print this help and exit")(
@@ -53,49 +79,86 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       "address and port to listen on, ADDR:PORT (port 0: any free port)")(
       "data-dir", po::value(&s.data_dir)->default_value(s.data_dir),
       "RocksDB data directory; created with the out-of-box data when new")(
-      "threads", po::value(&s.threads)->default_value(s.threads),
-      "HTTP worker threads, 1-256 (0: one per core but one, left to the writer, the timers and "
-      "RocksDB)")("busy-poll-us",
-                  po::value(&s.busy_poll_microseconds)->default_value(s.busy_poll_microseconds),
-                  "after work, an HTTP thread polls this many microseconds for more before it "
-                  "sleeps, 0-10000: lower latency at few connections, for CPU spent polling (0: "
-                  "sleep at once)")(
       "durability", po::value(&durability)->default_value(durability),
       "process: acknowledged writes survive a crash of the server; power: they survive "
       "power loss (fsync, grouped across concurrent requests)")(
       "demo", po::bool_switch(&s.demo),
       "seed a new data directory with demo data; admin's password defaults to 'admin'")(
       "log-level", po::value(&log_level)->default_value(log_level),
-      "debug (one line per request), info, warn or error")(
-      "read-timeout", po::value(&s.read_timeout_seconds)->default_value(s.read_timeout_seconds),
-      "seconds a client has to send a whole request, 1-3600")(
-      "idle-timeout", po::value(&s.idle_timeout_seconds)->default_value(s.idle_timeout_seconds),
-      "seconds a keep-alive connection may wait for its next request, 1-3600")(
-      "max-connections", po::value(&s.max_connections)->default_value(s.max_connections),
-      "open connections at most, 1-1000000; beyond, a new one gets 503 and is closed")(
-      "max-requests-per-connection",
-      po::value(&s.max_requests_per_connection)->default_value(s.max_requests_per_connection),
-      "requests on one keep-alive connection before the server closes it, 1-10000000")(
-      "max-answer-mib", po::value(&s.max_answer_mib)->default_value(s.max_answer_mib),
-      "an answer (a Table API list) may take this many MiB at most, 1-1024; a larger one is "
-      "refused with 400, to be asked for in pages")(
-      "answer-buffer-mib", po::value(&s.answer_buffer_mib)->default_value(s.answer_buffer_mib),
-      "large answers (64 KiB and more) held while their clients read them, in all, in MiB, "
-      "1-65536; beyond, a new one is answered 503")(
-      "rocksdb-write-buffer-mib",
-      po::value(&s.rocksdb_write_buffer_mib)->default_value(s.rocksdb_write_buffer_mib),
-      "RocksDB memtable size in MiB, 1-1024")(
-      "rocksdb-block-cache-mib",
-      po::value(&s.rocksdb_block_cache_mib)->default_value(s.rocksdb_block_cache_mib),
-      "RocksDB block cache size in MiB, 1-16384")(
+      "debug (one line per request), info, warn or error");
+
+  std::vector<std::function<void()>> checks;
+  using U = unsigned;
+  using Z = std::size_t;
+  // The domain runs under one lock, so I/O threads beyond the free cores only contend for it;
+  // the writer, the timeout thread and RocksDB's compactions need a core too.
+  add<U>(options, s,
+         {"threads", &Settings::threads, 0, 1, 256,
+          "HTTP worker threads (0: one per core but one, left to the writer, the "
+          "timers and RocksDB)",
+          true},
+         checks);
+  add<U>(options, s,
+         {"busy-poll-us", &Settings::busy_poll_microseconds, 0, 1, 10000,
+          "after work, an HTTP thread polls this many microseconds for more before it "
+          "sleeps: lower latency at few connections, for CPU spent polling (0: sleep "
+          "at once)",
+          true},
+         checks);
+  add<U>(options, s,
+         {"read-timeout", &Settings::read_timeout_seconds, 30, 1, 3600,
+          "seconds a client has to send a whole request, or read an answer"},
+         checks);
+  add<U>(options, s,
+         {"idle-timeout", &Settings::idle_timeout_seconds, 60, 1, 3600,
+          "seconds a keep-alive connection may wait for its next request"},
+         checks);
+  add<U>(options, s,
+         {"max-connections", &Settings::max_connections, 10000, 1, 1000000,
+          "open connections at most; beyond, a new one gets 503 and is closed"},
+         checks);
+  add<U>(options, s,
+         {"max-requests-per-connection", &Settings::max_requests_per_connection, 10000, 1, 10000000,
+          "requests on one keep-alive connection before the server closes it"},
+         checks);
+  add<Z>(options, s,
+         {"max-header-kib", &Settings::max_header_kib, 8, 1, 1024,
+          "a request's header may take this many KiB at most; beyond, 431"},
+         checks);
+  add<Z>(options, s,
+         {"max-body-kib", &Settings::max_body_kib, 1024, 1, 1048576,
+          "a request's body may take this many KiB at most; beyond, 413"},
+         checks);
+  add<Z>(options, s,
+         {"max-answer-mib", &Settings::max_answer_mib, 16, 1, 1024,
+          "an answer (a Table API list) may take this many MiB at most; a larger one "
+          "is refused with 400, to be asked for in pages"},
+         checks);
+  add<Z>(options, s,
+         {"answer-buffer-mib", &Settings::answer_buffer_mib, 128, 1, 65536,
+          "large answers (64 KiB and more) held while their clients read them, in "
+          "all, in MiB; beyond, a new one is answered 503"},
+         checks);
+  add<Z>(options, s,
+         {"rocksdb-write-buffer-mib", &Settings::rocksdb_write_buffer_mib, 8, 1, 1024,
+          "RocksDB memtable size in MiB"},
+         checks);
+  add<Z>(options, s,
+         {"rocksdb-block-cache-mib", &Settings::rocksdb_block_cache_mib, 8, 1, 16384,
+          "RocksDB block cache size in MiB"},
+         checks);
+  add<U>(options, s,
+         {"snapshot-interval", &Settings::snapshot_interval_seconds, 0, 60, 604800,
+          "take a snapshot every this many seconds (0: only on demand)", true},
+         checks);
+  add<U>(options, s,
+         {"snapshot-keep", &Settings::snapshot_keep, 5, 1, 1000,
+          "snapshots to keep; older ones are deleted"},
+         checks);
+  options.add_options()(
       "snapshot-dir", po::value(&s.snapshot_dir),
       "where snapshots go (default: <data-dir>.snapshots); start a server on a copy of one to "
       "restore it")(
-      "snapshot-interval",
-      po::value(&s.snapshot_interval_seconds)->default_value(s.snapshot_interval_seconds),
-      "take a snapshot every this many seconds, 60-604800 (0: only on demand)")(
-      "snapshot-keep", po::value(&s.snapshot_keep)->default_value(s.snapshot_keep),
-      "snapshots to keep, 1-1000; older ones are deleted")(
       "tls-cert", po::value(&s.tls_certificate),
       "PEM certificate chain: serve HTTPS (TLS 1.2 or later) instead of HTTP; needs --tls-key")(
       "tls-key", po::value(&s.tls_key), "PEM private key of --tls-cert")(
@@ -135,20 +198,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       s.log_level = LogLevel::error;
     else
       throw po::error("--log-level must be debug, info, warn or error");
-    check_bounds("threads", s.threads, 0u, 256u);
-    check_bounds("busy-poll-us", s.busy_poll_microseconds, 0u, 10000u);
-    check_bounds("read-timeout", s.read_timeout_seconds, 1u, 3600u);
-    check_bounds("idle-timeout", s.idle_timeout_seconds, 1u, 3600u);
-    check_bounds("max-connections", s.max_connections, 1u, 1000000u);
-    check_bounds("max-requests-per-connection", s.max_requests_per_connection, 1u, 10000000u);
-    check_bounds<std::size_t>("max-answer-mib", s.max_answer_mib, 1, 1024);
-    check_bounds<std::size_t>("answer-buffer-mib", s.answer_buffer_mib, 1, 65536);
-    check_bounds<std::size_t>("rocksdb-write-buffer-mib", s.rocksdb_write_buffer_mib, 1, 1024);
-    check_bounds<std::size_t>("rocksdb-block-cache-mib", s.rocksdb_block_cache_mib, 1, 16384);
-    if (s.snapshot_interval_seconds != 0) {
-      check_bounds("snapshot-interval", s.snapshot_interval_seconds, 60u, 604800u);
-    }
-    check_bounds("snapshot-keep", s.snapshot_keep, 1u, 1000u);
+    for (const auto& check : checks) check();
     if (s.tls_certificate.empty() != s.tls_key.empty()) {
       throw po::error("--tls-cert and --tls-key go together");
     }
@@ -160,10 +210,6 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
       while (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
       s.snapshot_dir = data_dir + ".snapshots";
     }
-    // The domain runs under one lock, so I/O threads beyond the cores that are free only contend
-    // for it; and the writer, the timeout thread and RocksDB's compactions need a core too. On 2
-    // cores with the client beside it (bench/compare's setup), one I/O thread served 40-42k
-    // offers/s at 25 us of CPU each, two as many or fewer (31-43k/s) at 32-39 us.
     if (s.threads == 0) {
       const unsigned cores = std::thread::hardware_concurrency();  // 0 when unknown
       s.threads = cores > 1 ? cores - 1 : 1;
@@ -175,6 +221,12 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   }
   result.settings = s;
   return result;
+}
+
+HttpLimits http_limits(const Settings& s) {
+  return {s.max_header_kib << 10,   s.max_body_kib << 10, s.read_timeout_seconds,
+          s.idle_timeout_seconds,   s.max_connections,    s.max_requests_per_connection,
+          s.answer_buffer_mib << 20};
 }
 
 }  // namespace awa::server

@@ -1,10 +1,12 @@
-// Every setting of the binary: one typed table with defaults, bounds and a line of help each,
-// filled from the command line.
+// Every setting of the binary, filled from the command line. Each flag's default, bounds and help
+// are given together, once, in settings.cpp's table.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "server/http_limits.hpp"
 
 namespace awa::server {
 
@@ -16,28 +18,28 @@ enum class Durability {
 enum class LogLevel { debug, info, warn, error };
 
 struct Settings {
-  std::string listen_address = "127.0.0.1";
-  std::uint16_t listen_port = 8080;
-  std::string data_dir = "./awa-data";
+  std::string listen_address;
+  std::uint16_t listen_port = 0;
+  std::string data_dir;
   unsigned threads = 0;  // 0: one per core but one (at least one)
-  // After work, an I/O thread polls this long for more before sleeping in the kernel: lower
-  // latency at a few connections, for a core kept busy meanwhile. 0: it sleeps at once.
   unsigned busy_poll_microseconds = 0;
   Durability durability = Durability::process;
   bool demo = false;
   LogLevel log_level = LogLevel::info;
-  unsigned read_timeout_seconds = 30;  // to read a whole request: slow clients are cut off
-  unsigned idle_timeout_seconds = 60;  // between requests on a keep-alive connection
-  unsigned max_connections = 10000;
-  unsigned max_requests_per_connection = 10000;
-  std::size_t max_answer_mib = 16;      // a larger answer is refused (ask for pages)
-  std::size_t answer_buffer_mib = 128;  // large answers held for slow readers, in all
-  std::size_t rocksdb_write_buffer_mib = 8;
-  std::size_t rocksdb_block_cache_mib = 8;
-  std::string snapshot_dir;                // empty: <data-dir>.snapshots
+  unsigned read_timeout_seconds = 0;
+  unsigned idle_timeout_seconds = 0;
+  unsigned max_connections = 0;
+  unsigned max_requests_per_connection = 0;
+  std::size_t max_header_kib = 0;
+  std::size_t max_body_kib = 0;
+  std::size_t max_answer_mib = 0;
+  std::size_t answer_buffer_mib = 0;
+  std::size_t rocksdb_write_buffer_mib = 0;
+  std::size_t rocksdb_block_cache_mib = 0;
+  std::string snapshot_dir;                // <data-dir>.snapshots unless given
   unsigned snapshot_interval_seconds = 0;  // 0: only on demand
-  unsigned snapshot_keep = 5;              // the newest ones kept; older ones are deleted
-  std::string tls_certificate;             // PEM chain; with tls_key, the server speaks HTTPS only
+  unsigned snapshot_keep = 0;
+  std::string tls_certificate;  // PEM chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;
   std::string tls_key_password_file;  // the first line of it decrypts an encrypted --tls-key
 };
@@ -50,5 +52,8 @@ struct CommandLine {
 };
 
 CommandLine parse_command_line(int argc, const char* const argv[]);
+
+// The HTTP layer's limits, as the settings give them.
+HttpLimits http_limits(const Settings& settings);
 
 }  // namespace awa::server

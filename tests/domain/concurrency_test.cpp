@@ -20,9 +20,9 @@ namespace {
 
 const std::vector<std::string> kAgents = {demo::alice, demo::bob, demo::carol};
 
-std::map<std::pair<domain::Table, domain::SysId>, domain::PackedValues> snapshot(
+std::map<std::pair<domain::Table, domain::SysId>, memory::PackedValues> snapshot(
     domain::DurableLog& log) {
-  std::map<std::pair<domain::Table, domain::SysId>, domain::PackedValues> out;
+  std::map<std::pair<domain::Table, domain::SysId>, memory::PackedValues> out;
   BOOST_REQUIRE(!log.load([&](domain::Record&& r) { out[{r.table, r.id}] = r.values; }));
   return out;
 }

@@ -104,8 +104,8 @@ BOOST_AUTO_TEST_CASE(a_narrow_query_is_answered_from_an_index_in_one_step) {
   BOOST_TEST(mine.steps == 1u);
   BOOST_TEST(ids_of(mine.records) == t.expected({{f::assigned_to, agent}}, 3, 50));
 
-  const auto pending = t.list({"awa_work_item", "state=pending_accept^queue=" + t.queues[0].str(),
-                               "10000", std::nullopt});
+  const auto pending = t.list(
+      {"awa_work_item", "state=pending_accept^queue=" + t.queues[0].str(), "10000", std::nullopt});
   BOOST_TEST(pending.steps == 1u);
   BOOST_TEST(ids_of(pending.records) ==
              t.expected({{f::state, "pending_accept"}, {f::queue, t.queues[0].str()}}, 0, 10000));

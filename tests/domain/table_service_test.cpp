@@ -1,9 +1,9 @@
 // The Table API rules (contract section 6).
-#include "domain/table_scan.hpp"
 #include "domain/table_service.hpp"
 
 #include <boost/test/unit_test.hpp>
 
+#include "domain/table_scan.hpp"
 #include "tests/domain/fixture.hpp"
 
 using namespace awa;

@@ -39,8 +39,8 @@ struct TransferFixture : LifecycleFixture {
     return id;
   }
 
-  std::vector<domain::PackedValues> work_items() {
-    std::vector<domain::PackedValues> rows;
+  std::vector<memory::PackedValues> work_items() {
+    std::vector<memory::PackedValues> rows;
     const auto listed = instance.list(integration, {"awa_work_item"});
     for (const auto& r : listed.outcome.value()) {
       rows.push_back(r.values);
@@ -54,7 +54,7 @@ struct TransferFixture : LifecycleFixture {
 
   // Checks the refusal and that the work items are as they were.
   void expect_refused(const domain::Answer<domain::OfferAccepted>& answer,
-                      const std::vector<domain::PackedValues>& before, errc kind,
+                      const std::vector<memory::PackedValues>& before, errc kind,
                       const std::string& message) {
     expect_failure(answer.outcome, kind, message);
     BOOST_TEST(work_items() == before);

@@ -22,9 +22,9 @@ namespace {
 
 using testing::queue_record;
 
-std::map<std::pair<Table, domain::SysId>, domain::PackedValues> load_all(
+std::map<std::pair<Table, domain::SysId>, memory::PackedValues> load_all(
     persistence::RocksdbLog& log) {
-  std::map<std::pair<Table, domain::SysId>, domain::PackedValues> out;
+  std::map<std::pair<Table, domain::SysId>, memory::PackedValues> out;
   BOOST_REQUIRE(!log.load([&](Record&& r) { out[{r.table, r.id}] = r.values; }));
   return out;
 }
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(an_instance_restarts_with_every_record) {
   testing::TempDir dir;
   domain::ManualClock clock{*domain::parse_offer_time("2026-01-01T12:00:00.000")};
   testing::PlainHasher hasher;
-  std::map<std::pair<Table, domain::SysId>, domain::PackedValues> before;
+  std::map<std::pair<Table, domain::SysId>, memory::PackedValues> before;
   {
     persistence::RocksdbLog log({dir.path()});
     domain::Instance instance(clock, log, hasher, true);

@@ -72,15 +72,15 @@ BOOST_AUTO_TEST_CASE(failures_are_limited_per_peer_without_hashing_and_logged_wi
   std::string logged = logged_during([&] {
     for (int i = 0; i < 3; ++i) {
       const auto refused = admit("admin:wrong-secret-" + std::to_string(i), "10.9.9.9");
-      BOOST_TEST(!refused.caller);
+      BOOST_TEST(!refused.principal);
       BOOST_TEST(refused.answer.status == 401u);
-      BOOST_TEST(refused.delayed);
+      BOOST_TEST(refused.delay == server::Api::kRefusalDelay);
     }
     const int hashed = hasher.verifications;
     BOOST_TEST(hashed == 3);
     const auto limited = admit("intruder\x1b[31m:wrong-secret-x", "10.9.9.9");
     BOOST_TEST(limited.answer.status == 429u);
-    BOOST_TEST(limited.delayed);
+    BOOST_TEST(limited.delay == server::Api::kRefusalDelay);
     BOOST_TEST(header(limited.answer, "Retry-After") == "5");
     BOOST_TEST(hasher.verifications == hashed);  // refused without a hash
   });
@@ -94,24 +94,24 @@ BOOST_AUTO_TEST_CASE(failures_are_limited_per_peer_without_hashing_and_logged_wi
 
   // Someone else, from elsewhere, signs in at once.
   const auto other = admit("integration:demo", "10.1.1.1");
-  BOOST_REQUIRE(other.caller);
-  BOOST_TEST(!other.delayed);
+  BOOST_REQUIRE(other.principal);
+  BOOST_TEST(other.delay.count() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_user_name_under_attack_is_limited_from_every_peer) {
   for (int i = 0; i < 3; ++i) admit("admin:wrong", "10.0.0." + std::to_string(i));
   const auto limited = admit("admin:admin-pw", "10.0.0.100");
   BOOST_TEST(limited.answer.status == 429u);
-  BOOST_TEST(admit("integration:demo", "10.0.0.100").caller.has_value());
+  BOOST_TEST(admit("integration:demo", "10.0.0.100").principal.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_client_that_has_gone_costs_no_hash) {
   const auto gone = admit("admin:admin-pw", "10.2.2.2", /*open=*/false);
-  BOOST_TEST(!gone.caller);
+  BOOST_TEST(!gone.principal);
   BOOST_TEST(hasher.verifications == 0);
   // Not a failure either: the limits did not count it.
   for (int i = 0; i < 5; ++i) admit("admin:admin-pw", "10.2.2.2", false);
-  BOOST_TEST(admit("admin:admin-pw", "10.2.2.2").caller.has_value());
+  BOOST_TEST(admit("admin:admin-pw", "10.2.2.2").principal.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(sign_ins_are_hashed_in_the_order_of_their_peers_standing) {
@@ -146,19 +146,19 @@ BOOST_AUTO_TEST_CASE(a_full_queue_is_a_503) {
   }
   // None was counted as in hand: once there is room, the same peer is admitted.
   work.full = false;
-  BOOST_TEST(admit("integration:demo", "10.5.5.5").caller.has_value());
+  BOOST_TEST(admit("integration:demo", "10.5.5.5").principal.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_password_written_through_the_table_api_is_hashed_off_the_calling_thread) {
   const auto admin = admit("admin:admin-pw", "10.6.6.6");
-  BOOST_REQUIRE(admin.caller);
+  BOOST_REQUIRE(admin.principal);
   // The answer comes once the write is durable, maybe on the commit queue's thread.
   const auto create = [&](const std::string& body) {
     auto answered = std::make_shared<std::promise<HttpResponse>>();
     api.handle(
         HttpRequest{"POST", "/api/now/table/sys_user", "", "application/json", "", body},
-        *admin.caller, [answered](HttpResponse r) { answered->set_value(std::move(r)); },
-        server::Api::Lead::now);
+        server::Api::caller_of(*admin.principal),
+        [answered](HttpResponse r) { answered->set_value(std::move(r)); }, server::Api::Lead::now);
     return answered->get_future();
   };
   // Without a password: no slow work.
@@ -172,12 +172,12 @@ BOOST_AUTO_TEST_CASE(a_password_written_through_the_table_api_is_hashed_off_the_
   BOOST_TEST((hashed.wait_for(std::chrono::seconds(0)) == std::future_status::timeout));
   work.run_all();
   BOOST_TEST(hashed.get().status == 201u);
-  BOOST_TEST(admit("grace:Secr3t!", "10.7.7.7").caller.has_value());
+  BOOST_TEST(admit("grace:Secr3t!", "10.7.7.7").principal.has_value());
   // A pool that takes no more: 503, and nothing created.
   work.full = true;
   BOOST_TEST(create(R"({"user_name": "heidi", "password": "Secr3t!"})").get().status == 503u);
   work.full = false;
-  BOOST_TEST(!admit("heidi:Secr3t!", "10.8.8.8").caller);
+  BOOST_TEST(!admit("heidi:Secr3t!", "10.8.8.8").principal);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

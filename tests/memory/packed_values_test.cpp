@@ -1,6 +1,6 @@
 // A record's packed values: each field reads back what was set, whatever its length, and only
 // well-formed packed bytes are taken in.
-#include "domain/packed_values.hpp"
+#include "memory/packed_values.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "domain/value_dictionary.hpp"
+#include "memory/value_dictionary.hpp"
 
-using awa::domain::PackedValues;
-using awa::domain::ValueDictionary;
+using awa::memory::PackedValues;
+using awa::memory::ValueDictionary;
 
 BOOST_AUTO_TEST_SUITE(packed_values)
 

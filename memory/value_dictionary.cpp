@@ -1,8 +1,8 @@
-#include "domain/value_dictionary.hpp"
+#include "memory/value_dictionary.hpp"
 
 #include <mutex>
 
-namespace awa::domain {
+namespace awa::memory {
 
 ValueDictionary::ValueDictionary()
     : filter_(std::make_unique<std::atomic<std::uint64_t>[]>(kFilterBits / 64)),
@@ -65,4 +65,4 @@ std::optional<std::uint32_t> ValueDictionary::find(std::string_view text) const 
   return it->second;
 }
 
-}  // namespace awa::domain
+}  // namespace awa::memory

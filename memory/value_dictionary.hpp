@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace awa::domain {
+namespace awa::memory {
 
 class ValueDictionary {
 public:
@@ -62,4 +62,4 @@ private:
   std::atomic<std::uint64_t> lengths_{0};
 };
 
-}  // namespace awa::domain
+}  // namespace awa::memory

@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-namespace awa::domain {
+namespace awa::memory {
 
 class PackedValues {
 public:
@@ -116,4 +116,4 @@ private:
 // Prints the values as a list, for test failures and logs.
 std::ostream& operator<<(std::ostream& out, const PackedValues& values);
 
-}  // namespace awa::domain
+}  // namespace awa::memory

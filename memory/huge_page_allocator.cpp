@@ -1,4 +1,4 @@
-#include "domain/huge_page_allocator.hpp"
+#include "memory/huge_page_allocator.hpp"
 
 #include <sys/mman.h>
 
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <thread>
 
-namespace awa::domain::huge_pages {
+namespace awa::memory::huge_pages {
 
 namespace {
 std::size_t whole_pages(std::size_t bytes) {
@@ -53,4 +53,4 @@ void unmap(void* address, std::size_t bytes) noexcept {
   ::munmap(address, whole_pages(bytes));
 }
 
-}  // namespace awa::domain::huge_pages
+}  // namespace awa::memory::huge_pages

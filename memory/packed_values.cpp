@@ -1,4 +1,4 @@
-#include "domain/packed_values.hpp"
+#include "memory/packed_values.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -7,10 +7,10 @@
 #include <stdexcept>
 #include <vector>
 
-#include "domain/value_dictionary.hpp"
-#include "domain/varint.hpp"
+#include "memory/value_dictionary.hpp"
+#include "memory/varint.hpp"
 
-namespace awa::domain {
+namespace awa::memory {
 namespace {
 
 // Reads a varint known to be well formed (the buffer was checked when it was built).
@@ -315,4 +315,4 @@ std::ostream& operator<<(std::ostream& out, const PackedValues& values) {
   return out << ']';
 }
 
-}  // namespace awa::domain
+}  // namespace awa::memory

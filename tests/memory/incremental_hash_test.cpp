@@ -1,7 +1,7 @@
 // The state's hash tables grow a few entries at a time: whatever the mix of inserts, erases and
 // lookups while a table drains into its successor, they answer as one table would, and no insert
 // moves more than a step's worth of entries.
-#include "domain/incremental_hash.hpp"
+#include "memory/incremental_hash.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-using namespace awa::domain;
+using namespace awa::memory;
 
 namespace {
 

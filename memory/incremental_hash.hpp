@@ -27,9 +27,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "domain/huge_page_allocator.hpp"
+#include "memory/huge_page_allocator.hpp"
 
-namespace awa::domain {
+namespace awa::memory {
 
 template <class Table>  // boost::unordered_flat_map or boost::unordered_flat_set
 class IncrementalHash {
@@ -241,4 +241,4 @@ private:
   std::future<Table> next_;            // current_'s successor, built ahead on a helper thread
 };
 
-}  // namespace awa::domain
+}  // namespace awa::memory

@@ -15,7 +15,7 @@
 #include <optional>
 #include <system_error>
 
-namespace awa::domain {
+namespace awa::memory {
 
 namespace huge_pages {
 inline constexpr std::size_t kSize = std::size_t{2} << 20;
@@ -88,4 +88,4 @@ public:
   }
 };
 
-}  // namespace awa::domain
+}  // namespace awa::memory

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace awa::domain {
+namespace awa::memory {
 
 inline constexpr std::size_t kMaxVarint = 10;  // bytes a 64-bit value can take
 
@@ -48,4 +48,4 @@ inline std::optional<std::uint64_t> get_varint(std::string_view& in) {
   return std::nullopt;
 }
 
-}  // namespace awa::domain
+}  // namespace awa::memory

@@ -1,0 +1,22 @@
+// What the HTTP layer allows a client: sizes, times and counts.
+#pragma once
+
+#include <cstddef>
+
+namespace awa::server {
+
+struct HttpLimits {
+  std::size_t header_bytes = 8 * 1024;   // beyond: 431
+  std::size_t body_bytes = 1024 * 1024;  // beyond: 413
+  unsigned read_timeout_seconds = 30;
+  unsigned idle_timeout_seconds = 60;
+  // Beyond it a new connection gets a 503 and is closed (it would otherwise wait unseen).
+  unsigned max_connections = 10000;
+  // A keep-alive connection is closed after this many requests (its last answer says so).
+  unsigned max_requests_per_connection = 10000;
+  // Large answers (64 KiB and more) held while their clients read them, in all, at most: beyond,
+  // a new one is answered 503 instead.
+  std::size_t answer_buffer_bytes = 128u << 20;
+};
+
+}  // namespace awa::server
