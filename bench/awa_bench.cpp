@@ -671,9 +671,7 @@ int main(int argc, char** argv) {
     while (!io.stopped() && !any_alive[t].expired()) {
       const std::size_t handled = io.poll();
       // A turn with nothing to do yields: a thread waiting for this core (the server's, on the
-      // same machine) runs first. At 31,000/s against awa-server the open-loop p99 was 1.0-1.3
-      // ms with it, 47-53 ms without (the spinning took the server's core), and 1.9-3.3 ms with
-      // the sleeping client.
+      // same machine) runs first; without it, the spinning took the server's core.
       if (pacers[t].release_due(Clock::now()) + handled == 0) std::this_thread::yield();
     }
   };

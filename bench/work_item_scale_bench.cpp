@@ -46,8 +46,7 @@ bool durable(domain::Instance& instance, domain::CommitQueue::Ticket ticket) {
 
 // Offers made before waiting for them to be durable, as a server's open connections bound how
 // many answers wait at once. Unbounded, the offers ran ahead of the writer thread, and the
-// backlog's freed change sets left the heap fragmented: RSS after loading varied from 470 to
-// 670 MiB between identical runs, and its peak exceeded it.
+// backlog's freed change sets left the heap fragmented, so RSS varied between identical runs.
 constexpr std::size_t kInFlight = 256;
 
 double seconds_since(Clock::time_point start) {

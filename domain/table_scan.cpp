@@ -97,7 +97,9 @@ bool TableScan::answer_from_index(const State& state) {
   const Term* best = nullptr;
   std::size_t fewest = std::numeric_limits<std::size_t>::max();
   for (const Term& term : terms_) {
-    if (term.field == kSysId || !WorkItemIndex::indexed(term.field)) continue;
+    if (term.field == kSysId || !WorkItemIndex::indexed(term.field) || term.value.empty()) {
+      continue;
+    }
     // Document ids are indexed as sys_ids: any other value is found by the scan.
     if (term.field == work_item_field::document_id && !SysId::parse(term.value)) continue;
     const std::size_t count = index.count(term.field, term.value);

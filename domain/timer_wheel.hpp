@@ -68,8 +68,8 @@ private:
   static constexpr std::uint32_t kNone = 0xffffffff;
 
   // Nodes live in chunks of 65,536 (2 MiB: one huge page), so that growing adds a chunk and
-  // moves nothing: doubling one array had a request wait about 10 ms while the new array was
-  // faulted in and filled. The next chunk is built ahead on a helper thread (see
+  // moves nothing (doubling one array made a request wait while the new one was faulted in and
+  // filled). The next chunk is built ahead on a helper thread (see
   // memory::huge_pages::build_ahead), so at most one spare 2 MiB chunk is held. Only the first
   // chunk may be smaller: it starts at the sentinels' size and doubles until it is whole, so a
   // small wheel takes no more than it uses.

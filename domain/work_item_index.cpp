@@ -44,6 +44,7 @@ const WorkItemIndex::Items* WorkItemIndex::find(std::size_t field, std::string_v
 }
 
 void WorkItemIndex::add_value(std::size_t field, std::string_view value, const Record* item) {
+  if (value.empty()) return;  // a queued item's agent, say: found by a scan
   if (field == f::document_id) {
     if (const auto id = SysId::parse(value)) by_document_[*id].add(item);
     return;
@@ -55,6 +56,7 @@ void WorkItemIndex::add_value(std::size_t field, std::string_view value, const R
 }
 
 void WorkItemIndex::remove_value(std::size_t field, std::string_view value, const Record* item) {
+  if (value.empty()) return;
   if (field == f::document_id) {
     const auto id = SysId::parse(value);
     auto* entry = id ? by_document_.find(*id) : nullptr;
@@ -110,9 +112,7 @@ std::size_t WorkItemIndex::count(std::size_t field, std::string_view value) cons
 std::vector<std::string> WorkItemIndex::agents() const {
   std::vector<std::string> out;
   out.reserve(by_agent_.size());
-  for (const auto& [agent, items] : by_agent_) {
-    if (!agent.empty()) out.push_back(agent);
-  }
+  for (const auto& [agent, items] : by_agent_) out.push_back(agent);
   return out;
 }
 

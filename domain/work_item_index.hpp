@@ -27,6 +27,7 @@ public:
   };
   using Items = memory::IncrementalHash<boost::unordered_flat_set<const Record*>>;
 
+  // Whether work items are indexed by `field`'s value; empty values are not indexed.
   static bool indexed(std::size_t field);
 
   void add(const Record& item, const Keys& keys);

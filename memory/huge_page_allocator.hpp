@@ -1,8 +1,8 @@
 // An allocator for the arrays that grow with the state (hash tables' slots, the timer wheel's
-// nodes): once an array reaches 2 MiB it is mapped in transparent huge pages. On the virtual
-// machines this server runs on, a 4 KiB page fault costs about 11 us, so a table doubling to
-// 8 MiB spent 22 ms faulting its new array in, a stall every request waited out; in 2 MiB pages
-// the same array takes 4 faults. Smaller arrays come from the ordinary heap. Huge pages still
+// nodes): once an array reaches 2 MiB it is mapped in transparent huge pages. On virtual
+// machines a 4 KiB page fault is costly, and a table that doubles faults its whole new array in
+// while every request waits; in 2 MiB pages the same array takes a few faults. Smaller arrays
+// come from the ordinary heap. Huge pages still
 // fault in at milliseconds each on such machines, so a structure can have an array it will soon
 // need built ahead on a helper thread (build_ahead, below).
 #pragma once
@@ -41,10 +41,8 @@ private:
   std::optional<std::chrono::milliseconds> was_;
 };
 
-// Between the pages of an array built ahead: one of 24 pages (48 MiB, the work-item index at a
-// million items) is ready in about a quarter of a second, where the inserts that fill the last
-// eighth of such a table take most of a second at the fastest creation measured (132,000 work
-// items a second, through the domain alone).
+// Between the pages of an array built ahead: short enough that the array is ready well before
+// the inserts that fill the last eighth of its table, long enough to leave the CPU to requests.
 inline constexpr std::chrono::milliseconds kBuildAheadPause{5};
 
 template <class Build>

@@ -1,7 +1,7 @@
 // A hash table that grows a few entries at a time, as Redis' dictionaries and Go's maps do, over
 // Boost's flat map or set. A flat table grows all at once: when it fills, every entry moves to an
 // array twice the size while the insert that filled it waits, and with it every request behind
-// the state lock: at 860,000 work items, the offer that filled the tables waited 185-189 ms.
+// the state lock, for a long time once the table holds hundreds of thousands of entries.
 //
 // Here, when the table in use fills, it becomes the draining table and an empty one of twice the
 // capacity takes new entries; each insert or erase then moves kStep entries across, so the
@@ -10,13 +10,10 @@
 //
 // The new table's memory is the other cost: on a virtual machine, faulting in a fresh 2 MiB page
 // takes milliseconds, and the first moves and inserts land all over the new array, so they fault
-// most of its pages in at once, under the state lock: in quarter timeout storms at 18,603
-// offers/s, the second in which the work-item tables grew past 107,520 entries had its slowest
-// answer at 30-45 ms against 3-15 ms in the seconds around it. So a table big enough to be mapped
-// in huge pages has its successor built on a helper thread once it is seven eighths full, its
-// pages faulted in there a page at a time; when the table fills, the successor is ready (that
-// second's slowest answer: 5-13 ms). Until then the table holds both, as it would anyway while it
-// drains.
+// most of its pages in at once, under the state lock. So a table big enough to be mapped in
+// huge pages has its successor built on a helper thread once it is seven eighths full, its pages
+// faulted in there a page at a time; when the table fills, the successor is ready. Until then the
+// table holds both, as it would anyway while it drains.
 #pragma once
 
 #include <algorithm>

@@ -2,9 +2,9 @@
 // Value: a format byte, the field count, then each field. Format 2, written now: each field a
 // varint header whose low three bits give its kind (text, a sys_id as 16 bytes, a stamp or a
 // whole number as the number, one of a fixed list of words, the previous value again), exactly
-// the text it stood for when read back. Under the offer benchmark an 8 MiB memtable held 53,123
-// changes where it held 25,798 as text, so RocksDB flushes (and syncs) half as often. Format 1,
-// read still: each field as varint length + bytes.
+// the text it stood for when read back: a change takes about half the bytes it did as text, so
+// RocksDB flushes (and syncs) half as often (docs/decisions/0005). Format 1, read still: each
+// field as varint length + bytes.
 #pragma once
 
 #include <optional>

@@ -114,18 +114,16 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
   db_options.memtable_factory = std::make_shared<PrefixSortedMemTableFactory>();
   db_options.allow_concurrent_memtable_write = false;
   // Flushes and compactions at the lowest CPU priority (nice 19): on a small machine they would
-  // take a core from requests and countdowns just when both are busiest (flushing 8 MiB of
-  // memtable took some 90 ms of CPU with VectorRep, 17-22 ms with ours). Not supported: they keep
-  // the normal priority.
+  // take a core from requests and countdowns just when both are busiest. Not supported: they
+  // keep the normal priority.
   for (const auto pool : {rocksdb::Env::Priority::HIGH, rocksdb::Env::Priority::LOW}) {
     db_options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow)
         .PermitUncheckedError();
   }
   // Compact level 0 later: the server reads the log only at start, so more level-0 files cost
   // little, while every compaction rewrites all of level 1 (work item ids are random, so each
-  // flushed file overlaps all of it). At 10 files instead of 4, a timeout storm's compactions
-  // took a third of the CPU (0.33-0.39 s against 1.06-1.17 s). Writes slow down and stop
-  // correspondingly later.
+  // flushed file overlaps all of it): a timeout storm's compactions take far less CPU. Writes
+  // slow down and stop correspondingly later.
   db_options.level0_file_num_compaction_trigger = 10;
   db_options.level0_slowdown_writes_trigger = 30;
   db_options.level0_stop_writes_trigger = 50;

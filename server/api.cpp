@@ -113,7 +113,7 @@ HttpResponse offer_failure(const domain::Failure& failure, BodyFormat format) {
 }
 
 // What a change answers when the data directory refuses its write. Built only then: rendering it
-// up front for every change cost about 2% of an offer.
+// up front for every change was a visible share of an offer's cost.
 using StorageFailure = HttpResponse (*)(BodyFormat);
 HttpResponse storage_error(BodyFormat format) {
   return Api::error_response(503, "Service Unavailable",

@@ -27,7 +27,7 @@ struct Route {
 std::optional<domain::Outcome<Route>> parse_route(std::string_view target);
 
 // parse_route by the URL grammar (Boost.URL) alone, for every target. parse_route splits targets
-// of unreserved characters and slashes (every offer's) itself: the grammar cost 6% of an offer,
+// of unreserved characters and slashes (every offer's) itself, a visible share of an offer's cost,
 // and such a path is valid origin-form, has no escapes and no query. Tests hold the two equal.
 std::optional<domain::Outcome<Route>> parse_route_by_url_grammar(std::string_view target);
 

@@ -1,5 +1,5 @@
-// Argon2id password hashing from libsodium, with OWASP's minimum parameters
-// (19 MiB, 2 passes): slow for an attacker, about 30 ms here.
+// Argon2id password hashing from libsodium, with one of OWASP's minimum settings (7 MiB, 5
+// passes; docs/decisions/0008): slow for an attacker, tens of milliseconds for a sign-in.
 #pragma once
 
 #include "domain/durable_log.hpp"

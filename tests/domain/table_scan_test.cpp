@@ -117,6 +117,14 @@ BOOST_AUTO_TEST_CASE(a_narrow_query_is_answered_from_an_index_in_one_step) {
   BOOST_TEST(ids_of(by_document.records) == std::vector<SysId>{some.id});
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_value_is_not_indexed_and_found_by_a_scan) {
+  ManyItems t(5000);
+  BOOST_TEST(t.state.work_items().count(f::assigned_to, "") == 0u);
+  const auto unassigned = t.list({"awa_work_item", "assigned_to=", "100", "7"});
+  BOOST_TEST(ids_of(unassigned.records) == t.expected({{f::assigned_to, ""}}, 7, 100));
+  BOOST_TEST(unassigned.records.size() == 100u);
+}
+
 BOOST_AUTO_TEST_CASE(the_indexes_follow_updates_deletes_and_undone_changes) {
   ManyItems t(500);
   const WorkItemIndex& index = t.state.work_items();
