@@ -28,7 +28,7 @@ inline constexpr std::size_t kMaxListLimit = 10000;  // a larger sysparm_limit i
 class TableScan {
 public:
   // Records looked at or copied in one step: a few hundred microseconds of work.
-  static constexpr std::size_t kStepWork = 1024;
+  static constexpr std::size_t kStepWork = 512;
 
   // Checks the request (table, role, parameters, query), before any state is read.
   static Outcome<TableScan> plan(const Caller& caller, const ListRequest& request);

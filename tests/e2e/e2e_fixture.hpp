@@ -10,13 +10,14 @@
 #include "domain/time_format.hpp"
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/server_process.hpp"
+#include "tests/support/demo_ids.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace awa::testing {
 
-inline const std::string kInteraction = "59616aba87bd5210be070d48dabb35e6";
-inline const std::string kQueue = "92f8942787851210be070d48dabb35fb";
-inline const std::string kAgent = "0d584509c323120095ccd02422d3ae5b";
+inline const std::string& kInteraction = demo::interaction;
+inline const std::string& kQueue = demo::queue;
+inline const std::string& kAgent = demo::alice;
 inline const std::string kOfferPath =
     "/api/now/awa/documents/interaction/" + kInteraction + "/offer";
 
@@ -32,10 +33,10 @@ inline std::string vendor_example_body() {
   const auto offered_on =
       domain::format_offer_time(domain::SystemClock{}.now() - std::chrono::seconds(1));
   return R"({
-"external_segment_id": "segment_59616aba87bd5210be070d48dabb35e6",
-"queue_id": "92f8942787851210be070d48dabb35fb",
+"external_segment_id": "segment_)" + kInteraction + R"(",
+"queue_id": ")" + kQueue + R"(",
 "assignment": {
-"agent_sys_id": "0d584509c323120095ccd02422d3ae5b",
+"agent_sys_id": ")" + kAgent + R"(",
 "allowed_to_decline": "true",
 "enable_auto_assign": "false",
 "timeout": 30,

@@ -10,6 +10,7 @@
 
 #include "domain/instance.hpp"
 #include "persistence/record_codec.hpp"
+#include "tests/support/demo_ids.hpp"
 #include "tests/support/memory_log.hpp"
 #include "tests/support/sample_records.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -114,9 +115,9 @@ BOOST_AUTO_TEST_CASE(an_instance_restarts_with_every_record) {
     BOOST_REQUIRE(!instance.initialize({"secret", true}));
     domain::OfferRequest request;
     request.document_table = "interaction";
-    request.document_id = "59616aba87bd5210be070d48dabb35e6";
-    request.queue_id = "92f8942787851210be070d48dabb35fb";
-    request.assignment.emplace().agent_sys_id = "0d584509c323120095ccd02422d3ae5b";
+    request.document_id = testing::demo::interaction;
+    request.queue_id = testing::demo::queue;
+    request.assignment.emplace().agent_sys_id = testing::demo::alice;
     request.assignment->timeout = "30";
     const domain::Caller integration{*domain::SysId::parse("4d584509c323120095ccd02422d3ae5f"),
                                      domain::Roles::parse("awa_integration_user")};

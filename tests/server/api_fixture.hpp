@@ -10,6 +10,7 @@
 #include "server/api.hpp"
 #include "server/sodium_password_hasher.hpp"
 #include "tests/support/basic_header.hpp"
+#include "tests/support/demo_ids.hpp"
 #include "tests/support/memory_log.hpp"
 
 namespace awa::testing {
@@ -17,9 +18,9 @@ namespace awa::testing {
 using server::HttpRequest;
 using server::HttpResponse;
 
-inline const std::string kInteraction = "59616aba87bd5210be070d48dabb35e6";
-inline const std::string kQueue = "92f8942787851210be070d48dabb35fb";
-inline const std::string kAlice = "0d584509c323120095ccd02422d3ae5b";
+inline const std::string& kInteraction = demo::interaction;
+inline const std::string& kQueue = demo::queue;
+inline const std::string& kAlice = demo::alice;
 
 inline std::string basic(std::string_view user_colon_password) {
   return testing::basic_header(user_colon_password);
