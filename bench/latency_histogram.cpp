@@ -10,7 +10,8 @@ std::size_t LatencyHistogram::index_of(std::uint64_t value) {
   // Values below 64 get a bucket each; above, the top 6 bits after the leading one choose the
   // sub-bucket within the value's power of two.
   if (value < (1u << kSubBits)) return static_cast<std::size_t>(value);
-  const int magnitude = std::bit_width(value) - 1;  // value in [2^magnitude, 2^(magnitude+1))
+  const int magnitude =
+      static_cast<int>(std::bit_width(value)) - 1;  // value in [2^magnitude, 2^(magnitude+1))
   const int range = magnitude - kSubBits + 1;
   if (range >= kRanges) return (static_cast<std::size_t>(kRanges) << kSubBits) - 1;
   const std::uint64_t sub = (value >> (magnitude - kSubBits)) & ((1u << kSubBits) - 1);

@@ -33,7 +33,7 @@ void seed_presence_states(Transaction& tx) {
       {{name, "Offline"}, {available, "false"}, {order, "2000"}});
 }
 
-void seed_admin(Transaction& tx, SysIdGenerator& ids, std::string password_hash) {
+void seed_admin(Transaction& tx, SysIdGenerator& ids, const std::string& password_hash) {
   Record admin = blank_record(Table::sys_user, ids.next());
   admin[user_field::user_name] = std::string(kAdminUserName);
   admin[user_field::name] = "System Administrator";

@@ -14,7 +14,7 @@ inline constexpr std::string_view kDemoPassword = "demo";
 inline constexpr std::string_view kAdminUserName = "admin";
 
 void seed_presence_states(Transaction& tx);
-void seed_admin(Transaction& tx, SysIdGenerator& ids, std::string password_hash);
+void seed_admin(Transaction& tx, SysIdGenerator& ids, const std::string& password_hash);
 void seed_demo(Transaction& tx, SysIdGenerator& ids, const PasswordHasher& hasher);
 
 }  // namespace awa::domain

@@ -152,7 +152,8 @@ std::string State::next_document_number(Table table) const {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%s%07llu", number_prefix(table).data(),
                 static_cast<unsigned long long>(
-                    std::max<std::uint64_t>(highest_number_[index(table)], 1000) + 1));
+                    std::max<std::uint64_t>(highest_number_[index(table)], 1000)) +
+                    1);
   return buffer;
 }
 

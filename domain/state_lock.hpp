@@ -54,7 +54,7 @@ private:
   void record_hold(std::chrono::steady_clock::duration held);
 
   // Hold times by bucket: four per power of two nanoseconds, up to about 70 s.
-  static constexpr std::size_t kBuckets = 4 * 36;
+  static constexpr std::size_t kBuckets = std::size_t{4} * 36;
   static std::size_t bucket_of(std::uint64_t ns);
   static double bucket_upper_us(std::size_t bucket);
 

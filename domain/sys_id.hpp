@@ -34,14 +34,14 @@ public:
   // Byte order (the order RocksDB keeps records in), compared as two big-endian words rather
   // than through memcmp: ordered maps of records compare ids on every step.
   friend std::strong_ordering operator<=>(const SysId& a, const SysId& b) {
-    if (const auto c = a.word(0) <=> b.word(0); c != 0) return c;
+    if (const auto c = a.word(0) <=> b.word(0); std::is_neq(c)) return c;
     return a.word(1) <=> b.word(1);
   }
 
 private:
   std::uint64_t native_word(int half) const {
     std::uint64_t w;
-    std::memcpy(&w, bytes_.data() + half * 8, sizeof w);
+    std::memcpy(&w, bytes_.data() + std::size_t{half} * 8, sizeof w);
     return w;
   }
   std::uint64_t word(int half) const {
@@ -64,7 +64,7 @@ public:
   SysId next();
 
 private:
-  std::uint64_t state_[2];
+  std::uint64_t state_[2] = {};
 };
 
 }  // namespace awa::domain

@@ -5,6 +5,7 @@
 
 #include <boost/container/small_vector.hpp>
 
+#include <ranges>
 #include <utility>
 
 #include "domain/change_set.hpp"
@@ -18,7 +19,7 @@ class Transaction {
 public:
   Transaction(State& state, TimePoint now) : state_(state), now_(now) {}
   ~Transaction() {
-    for (auto it = changes_.rbegin(); it != changes_.rend(); ++it) state_.apply(*it, false);
+    for (const auto& change : std::views::reverse(changes_)) state_.apply(change, false);
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

@@ -206,6 +206,7 @@ private:
   // The successor's array, roughly: its slots at the flat tables' 7/8 most load, each with a
   // byte of metadata.
   std::size_t successor_bytes() const {
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): a slot's size, whatever it holds (a pointer)
     return successor_capacity() / 7 * 8 * (sizeof(value_type) + 1);
   }
   static Table empty_table(std::size_t capacity) {

@@ -237,7 +237,7 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
   // Into a new block: a value may point into this one (another field's). Built in a buffer the
   // thread keeps, not one allocated and freed for every change; a big one (a record written
   // through the Table API may hold a megabyte) is let go after use.
-  constexpr std::size_t kKeptCapacity = 16 * 1024;
+  constexpr std::size_t kKeptCapacity = std::size_t{16} * 1024;
   thread_local std::string out;
   out.clear();
   put_varint(out, count);

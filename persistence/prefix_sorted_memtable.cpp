@@ -204,7 +204,7 @@ private:
   static constexpr std::ptrdiff_t kFetchAhead = 8;
 
   struct Target {
-    std::uint64_t prefix;
+    std::uint64_t prefix = 0;
     Slice internal_key;
   };
   Target make_target(const Slice& internal_key, const char* memtable_key) const {

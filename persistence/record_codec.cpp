@@ -35,10 +35,6 @@ constexpr std::array<std::string_view, 12> kWords{
     "true",        "false", "pending_accept", "accepted",    "queued", "cancelled",
     "interaction", "task",  "open",           "transferred", "ended",  "blind"};
 
-using memory::get_varint;
-using memory::kMaxVarint;
-using memory::put_varint;
-
 char* put_header(char* out, Kind kind, std::uint64_t n) {
   return memory::put_varint(out, n << kKindBits | kind);
 }
@@ -234,7 +230,8 @@ std::optional<domain::Record> decode(std::string_view key, std::string_view valu
   } else if (format == kCompactFormat) {
     thread_local std::string text;  // reused: a restart decodes millions of records
     if (compact_to_text(value, text)) values = memory::PackedValues::unpack(text);
-    if (text.capacity() > 16 * 1024) std::string().swap(text);  // after a large record, let go
+    if (text.capacity() > std::size_t{16} * 1024)
+      std::string().swap(text);  // after a large record, let go
   }
   if (!values) return std::nullopt;
   domain::Record record{table, domain::SysId::from_bytes(bytes), std::move(*values)};

@@ -75,7 +75,9 @@ void remove_empty_write_ahead_logs(rocksdb::Env& env, const std::string& directo
         stem.find_first_not_of("0123456789") != std::string_view::npos) {
       continue;
     }
-    const std::string path = directory + "/" + name;
+    std::string path = directory;
+    path += '/';
+    path += name;
     std::uint64_t size = 0;
     if (env.GetFileSize(path, &size).ok() && size == 0) env.DeleteFile(path).PermitUncheckedError();
   }
@@ -164,14 +166,14 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
 rocksdb::Status RocksdbLog::open() {
   remove_empty_write_ahead_logs(*db_options_->env, directory_);
   rocksdb::DB* db = nullptr;
-  const auto status = rocksdb::DB::Open(*db_options_, directory_, &db);
+  auto status = rocksdb::DB::Open(*db_options_, directory_, &db);
   if (status.ok()) db_.reset(db);
   return status;
 }
 
 rocksdb::Status RocksdbLog::open_read_only() {
   rocksdb::DB* db = nullptr;
-  const auto status = rocksdb::DB::OpenForReadOnly(*db_options_, directory_, &db);
+  auto status = rocksdb::DB::OpenForReadOnly(*db_options_, directory_, &db);
   if (status.ok()) db_.reset(db);
   return status;
 }

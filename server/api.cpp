@@ -227,7 +227,7 @@ void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitte
 }
 
 void Api::sign_in(const std::string& authorization, const std::string& user_name,
-                  const ClientConnection& client, BodyFormat out, Admitted admitted) {
+                  const ClientConnection& client, BodyFormat out, const Admitted& admitted) {
   // A password hash: only within the sign-in limits, and only for a client still there.
   const auto decision = login_limiter_.admit(client.peer, user_name, LoginLimiter::Clock::now());
   if (!decision.admitted) {
@@ -321,7 +321,8 @@ const RouteTable<Api::Handler>& Api::routes() {
   return table;
 }
 
-void Api::handle(HttpRequest request, const domain::Caller& caller, Respond respond, Lead lead) {
+void Api::handle(const HttpRequest& request, const domain::Caller& caller, Respond respond,
+                 Lead lead) {
   const auto format = response_format(request.accept);
   if (!format) {
     return respond(error_response(406, "Not Acceptable",

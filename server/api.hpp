@@ -37,7 +37,8 @@ public:
   using Offload = std::function<bool(SlowWorkPool::Priority, SlowWorkPool::Work,
                                      std::function<bool()> abandoned)>;
   // An Offload that runs the work at once, on the calling thread (tests, fuzzing).
-  static bool run_here(SlowWorkPool::Priority, SlowWorkPool::Work work, std::function<bool()>) {
+  static bool run_here(SlowWorkPool::Priority, SlowWorkPool::Work work,  // NOLINT: Offload's
+                       std::function<bool()>) {                          // signature
     work(true);
     return true;
   }
@@ -70,7 +71,7 @@ public:
   // another thread. With Lead::on_flush the answer may wait for a call to flush(): an I/O loop
   // calls it once per round of requests, so they share one write to the durable log.
   using Lead = domain::CommitQueue::Lead;
-  void handle(HttpRequest request, const domain::Caller& caller, Respond respond, Lead lead);
+  void handle(const HttpRequest& request, const domain::Caller& caller, Respond respond, Lead lead);
   // Both, for a request read whole (tests, fuzzing).
   void handle(HttpRequest request, Respond respond, Lead lead = Lead::now);
   void flush() { instance_.flush(); }
@@ -133,7 +134,7 @@ private:
   HttpResponse health() const;
   // The slow half of admit(): a password hash on the slow pool, within the sign-in limits.
   void sign_in(const std::string& authorization, const std::string& user_name,
-               const ClientConnection& client, BodyFormat out, Admitted admitted);
+               const ClientConnection& client, BodyFormat out, const Admitted& admitted);
   // Logs when writes start failing and when they work again (once each, not per request).
   void note_write(std::error_code error);
   // Sends `response` once what it reflects is durable; a failed write sends `on_failure`'s.

@@ -6,8 +6,8 @@
 namespace awa::server {
 
 struct HttpLimits {
-  std::size_t header_bytes = 8 * 1024;   // beyond: 431
-  std::size_t body_bytes = 1024 * 1024;  // beyond: 413
+  std::size_t header_bytes = std::size_t{8} * 1024;   // beyond: 431
+  std::size_t body_bytes = std::size_t{1024} * 1024;  // beyond: 413
   unsigned read_timeout_seconds = 30;
   unsigned idle_timeout_seconds = 60;
   // Beyond it a new connection gets a 503 and is closed (it would otherwise wait unseen).

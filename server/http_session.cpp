@@ -82,9 +82,9 @@ HttpResponse error_for(const beast::error_code& ec, const HttpLimits& limits,
 }
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-constexpr std::size_t kReadBuffer = 16 * 1024;
+constexpr std::size_t kReadBuffer = std::size_t{16} * 1024;
 // Answers from this size on count against HttpLimits::answer_buffer_bytes while written.
-constexpr std::size_t kCountedAnswer = 64 * 1024;
+constexpr std::size_t kCountedAnswer = std::size_t{64} * 1024;
 
 // Whether the client has not closed its side of the connection (nor reset it): a sign-in from
 // a client that has gone is not worth its hash. POLLRDHUP tells even with request bytes unread.
@@ -387,7 +387,7 @@ private:
 
   void drain() {
     buffer_.consume(buffer_.size());
-    stream_.async_read_some(buffer_.prepare(16 * 1024),
+    stream_.async_read_some(buffer_.prepare(kReadBuffer),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
                               // A body's worth at most: then the client is cut off.

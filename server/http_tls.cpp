@@ -59,7 +59,7 @@ void configure_tls(net::ssl::context& context, const TlsFiles& files) {
                                    : read_password_file(files.private_key_password_file);
   context.set_password_callback([&](std::size_t, net::ssl::context::password_purpose) {
     encrypted = true;
-    return password;
+    return password;  // NOLINT(performance-no-automatic-move): a copy each time OpenSSL asks
   });
   try {
     load("key", files.private_key,

@@ -72,7 +72,7 @@ void Worker::end_round_later(RequestHandler& handler) {
 void require_io_backend() {
 #if defined(BOOST_ASIO_HAS_IO_URING)
   // Asio would throw a bare "io_uring_queue_init: Operation not permitted" on the first loop.
-  io_uring ring;
+  io_uring ring{};
   if (const int result = io_uring_queue_init(2, &ring, 0); result < 0) {
     throw std::runtime_error(
         std::string("this build serves connections through io_uring, which the system refuses (") +

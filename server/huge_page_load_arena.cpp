@@ -26,7 +26,8 @@ void* alloc_in_huge_pages(extent_hooks_t*, void* new_addr, std::size_t size, std
 
 std::optional<unsigned> create_arena() {
   if (mallctl == nullptr) return std::nullopt;
-  std::size_t size = sizeof(default_hooks);
+  std::size_t size = sizeof(
+      default_hooks);  // NOLINT(bugprone-sizeof-expression): mallctl wants the pointer's size
   if (mallctl("arena.0.extent_hooks", &default_hooks, &size, nullptr, 0) != 0 ||
       default_hooks == nullptr || default_hooks->alloc == nullptr) {
     return std::nullopt;
@@ -36,6 +37,7 @@ std::optional<unsigned> create_arena() {
   extent_hooks_t* hooks = &huge_page_hooks;
   unsigned index = 0;
   size = sizeof(index);
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): mallctl wants the pointer's size
   if (mallctl("arenas.create", &index, &size, &hooks, sizeof(hooks)) != 0) return std::nullopt;
   return index;
 }

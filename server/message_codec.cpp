@@ -21,7 +21,7 @@ namespace {
 
 // Longer values are refused. The Table API's fields are held to their own lengths by the domain
 // (table_schema), within this; every other API takes ids, times and options only.
-constexpr std::size_t kMaxFieldLength = 64 * 1024;
+constexpr std::size_t kMaxFieldLength = std::size_t{64} * 1024;
 constexpr std::size_t kMaxMessageValueLength = 255;
 
 Failure too_long(std::string_view field, std::size_t most) {
@@ -291,7 +291,7 @@ bj::value capacities(const domain::CapacityView& view) {
   return result(std::move(o));
 }
 
-bj::value offer_success(const domain::OfferAccepted& accepted, bj::storage_ptr memory) {
+bj::value offer_success(const domain::OfferAccepted& accepted, const bj::storage_ptr& memory) {
   const auto& w = accepted.work_item;
   bj::object work_item(5, memory);  // sized up front: no rehash as fields go in (1% of an offer)
   put_string(work_item, "display_name", w.display_name);

@@ -44,7 +44,7 @@ boost::json::value capacities(const domain::CapacityView& view);
 // Built in `memory` (the default resource when not given): an answer's tree lives only until
 // it is rendered.
 boost::json::value offer_success(const domain::OfferAccepted& accepted,
-                                 boost::json::storage_ptr memory = {});
+                                 const boost::json::storage_ptr& memory = {});
 // offer_success() as JSON text, written straight out rather than through a tree: the same
 // bytes, for the busiest answer (the tree and its serializing took an eighth of an offer's
 // instructions).

@@ -15,11 +15,11 @@ namespace {
 // `zero_off`: 0 is also allowed, and turns the feature off.
 template <class T>
 struct NumberFlag {
-  const char* name;
-  T Settings::*field;
-  T default_value;
-  T low, high;
-  const char* help;
+  const char* name = nullptr;
+  T Settings::*field = nullptr;
+  T default_value{};
+  T low{}, high{};
+  const char* help = nullptr;
   bool zero_off = false;
 };
 

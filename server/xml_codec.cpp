@@ -22,7 +22,8 @@ bool is_utf8(std::string_view text) {
     if (c < 0x80) {
       ++i;
       continue;
-    } else if ((c & 0xe0) == 0xc0) {
+    }
+    if ((c & 0xe0) == 0xc0) {
       length = 2;
       code = c & 0x1f;
     } else if ((c & 0xf0) == 0xe0) {

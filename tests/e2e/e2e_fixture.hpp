@@ -33,10 +33,13 @@ inline std::string vendor_example_body() {
   const auto offered_on =
       domain::format_offer_time(domain::SystemClock{}.now() - std::chrono::seconds(1));
   return R"({
-"external_segment_id": "segment_)" + kInteraction + R"(",
-"queue_id": ")" + kQueue + R"(",
+"external_segment_id": "segment_)" +
+         kInteraction + R"(",
+"queue_id": ")" +
+         kQueue + R"(",
 "assignment": {
-"agent_sys_id": ")" + kAgent + R"(",
+"agent_sys_id": ")" +
+         kAgent + R"(",
 "allowed_to_decline": "true",
 "enable_auto_assign": "false",
 "timeout": 30,
