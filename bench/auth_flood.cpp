@@ -147,10 +147,12 @@ int run_auth_flood(const AuthFloodOptions& o) {
   for (std::size_t i = 0; i < sign_ins_needed; ++i) {
     const std::string user = "bench-" + std::string(run_id) + "-login-" + std::to_string(i);
     const std::string password = "pw-" + std::to_string(i) + "-" + run_id;
-    if (setup.call("POST", "/api/now/table/sys_user", o.admin_authorization,
-                   std::string(R"({"user_name": ")") += user + R"(", "password": ")" + password +
-                                                        R"(", "roles": "awa_integration_user"})") !=
-        201) {
+    std::string body = R"({"user_name": ")";
+    body += user;
+    body += R"(", "password": ")";
+    body += password;
+    body += R"(", "roles": "awa_integration_user"})";
+    if (setup.call("POST", "/api/now/table/sys_user", o.admin_authorization, body) != 201) {
       std::fprintf(stderr, "awa-bench: could not create %s\n", user.c_str());
       return 1;
     }

@@ -1,7 +1,6 @@
 #include "domain/commit_queue.hpp"
 
 #include <algorithm>
-#include <ranges>
 
 namespace awa::domain {
 
@@ -266,14 +265,16 @@ void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error, 
   }
   std::vector<ChangeSet> newest_first;
   newest_first.reserve(group.size());
-  for (auto& queued : std::views::reverse(group)) newest_first.push_back(std::move(queued.changes));
+  for (auto it = group.rbegin(); it != group.rend(); ++it) {
+    newest_first.push_back(std::move(it->changes));
+  }
   // What to write back, when the failed write may have reached the disk: each record as it was
   // before the failed changes (newest undone first, so in the batch the oldest change's `before`
   // is written last and wins). Refused without being written, they need none.
   if (written) {
     for (const auto& set : newest_first) {
-      for (const auto& change : std::views::reverse(set)) {
-        compensation_.push_back({change.table, change.id, change.after, change.before});
+      for (auto it = set.rbegin(); it != set.rend(); ++it) {
+        compensation_.push_back({it->table, it->id, it->after, it->before});
       }
     }
   }

@@ -5,7 +5,6 @@
 #include <deque>
 #include <exception>
 #include <future>
-#include <ranges>
 #include <thread>
 #include <tuple>
 
@@ -30,7 +29,7 @@ Instance::Instance(const Clock& clock, DurableLog& log, const PasswordHasher& ha
           [this](std::span<const ChangeSet> newest_first) {
             // Called with mutex_ held: take back changes whose write failed.
             for (const auto& changes : newest_first) {
-              for (const auto& change : std::views::reverse(changes)) state_.apply(change, false);
+              for (auto it = changes.rbegin(); it != changes.rend(); ++it) state_.apply(*it, false);
               sync_timers(changes, false);
             }
           },

@@ -38,7 +38,7 @@ void seed_admin(Transaction& tx, SysIdGenerator& ids, const std::string& passwor
   admin[user_field::user_name] = std::string(kAdminUserName);
   admin[user_field::name] = "System Administrator";
   admin[user_field::roles] = "admin";
-  admin[user_field::password] = std::move(password_hash);
+  admin[user_field::password] = password_hash;
   tx.put(std::move(admin));
 }
 

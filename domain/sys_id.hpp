@@ -41,7 +41,7 @@ public:
 private:
   std::uint64_t native_word(int half) const {
     std::uint64_t w;
-    std::memcpy(&w, bytes_.data() + std::size_t{half} * 8, sizeof w);
+    std::memcpy(&w, bytes_.data() + static_cast<std::size_t>(half) * 8, sizeof w);
     return w;
   }
   std::uint64_t word(int half) const {

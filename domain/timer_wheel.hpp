@@ -57,8 +57,8 @@ public:
 private:
   // 32 bytes: a million timers take 32 MB. Each slot's list is circular through a sentinel node
   // (nodes_[slot] for slot < slot count), so a node needs no record of its slot.
-  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): nodes live in raw chunks and are
-  // written whole when armed.
+  // Nodes live in raw chunks and are written whole when armed.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
   struct Node {
     std::int64_t deadline_ms;
     SysId key;

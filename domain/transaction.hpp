@@ -5,7 +5,6 @@
 
 #include <boost/container/small_vector.hpp>
 
-#include <ranges>
 #include <utility>
 
 #include "domain/change_set.hpp"
@@ -19,7 +18,7 @@ class Transaction {
 public:
   Transaction(State& state, TimePoint now) : state_(state), now_(now) {}
   ~Transaction() {
-    for (const auto& change : std::views::reverse(changes_)) state_.apply(change, false);
+    for (auto it = changes_.rbegin(); it != changes_.rend(); ++it) state_.apply(*it, false);
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

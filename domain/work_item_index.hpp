@@ -8,7 +8,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,7 +84,7 @@ private:
     template <class Visit>
     void for_each(Visit&& visit) const {
       if (const auto* list = many()) {
-        for (const Record* item : std::views::reverse(*list)) visit(*item);
+        for (auto it = list->rbegin(); it != list->rend(); ++it) visit(**it);
       } else if (bits_ != 0) {
         visit(*reinterpret_cast<const Record*>(bits_));
       }

@@ -162,8 +162,8 @@ public:
       : prepare_from_bytes_(prepare_from_bytes) {}
   // The cursor points into the draining table's array, which a move takes along and a copy
   // would not.
-  IncrementalHash(IncrementalHash&&) = default;
-  IncrementalHash& operator=(IncrementalHash&&) = default;
+  IncrementalHash(IncrementalHash&&) noexcept = default;
+  IncrementalHash& operator=(IncrementalHash&&) noexcept = default;
   IncrementalHash(const IncrementalHash&) = delete;
   IncrementalHash& operator=(const IncrementalHash&) = delete;
 

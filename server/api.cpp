@@ -223,7 +223,7 @@ void Api::admit(const HttpRequest& head, const ClientConnection& client, Admitte
                                     "application/xml")});
   }
   if (caller) return admitted({principal_of(*caller), {}});
-  sign_in(head.authorization, credentials->user_name, client, *out, std::move(admitted));
+  sign_in(head.authorization, credentials->user_name, client, *out, admitted);
 }
 
 void Api::sign_in(const std::string& authorization, const std::string& user_name,
@@ -277,7 +277,7 @@ void Api::handle(HttpRequest request, Respond respond, Lead lead) {
         [this, shared, respond, lead,
          caller_thread = std::this_thread::get_id()](Admission admission) mutable {
           if (!admission.principal) return respond(std::move(admission.answer));
-          handle(std::move(*shared), caller_of(*admission.principal), std::move(respond),
+          handle(*shared, caller_of(*admission.principal), std::move(respond),
                  std::this_thread::get_id() == caller_thread ? lead : Lead::now);
         });
 }

@@ -37,8 +37,8 @@ public:
   using Offload = std::function<bool(SlowWorkPool::Priority, SlowWorkPool::Work,
                                      std::function<bool()> abandoned)>;
   // An Offload that runs the work at once, on the calling thread (tests, fuzzing).
-  static bool run_here(SlowWorkPool::Priority, SlowWorkPool::Work work,  // NOLINT: Offload's
-                       std::function<bool()>) {                          // signature
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): Offload's signature
+  static bool run_here(SlowWorkPool::Priority, SlowWorkPool::Work work, std::function<bool()>) {
     work(true);
     return true;
   }
@@ -55,7 +55,7 @@ public:
   // the sign-in limits allow it.
   void admit(const HttpRequest& head, const ClientConnection& client, Admitted admitted) override;
   void handle(HttpRequest request, const Principal& principal, Respond respond) override {
-    handle(std::move(request), caller_of(principal), std::move(respond), Lead::on_flush);
+    handle(request, caller_of(principal), std::move(respond), Lead::on_flush);
   }
   void end_of_round() override { flush(); }
   HttpResponse error(unsigned status, std::string_view message,

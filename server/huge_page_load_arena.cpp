@@ -26,8 +26,8 @@ void* alloc_in_huge_pages(extent_hooks_t*, void* new_addr, std::size_t size, std
 
 std::optional<unsigned> create_arena() {
   if (mallctl == nullptr) return std::nullopt;
-  std::size_t size = sizeof(
-      default_hooks);  // NOLINT(bugprone-sizeof-expression): mallctl wants the pointer's size
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): mallctl wants the pointer's size
+  std::size_t size = sizeof(default_hooks);
   if (mallctl("arena.0.extent_hooks", &default_hooks, &size, nullptr, 0) != 0 ||
       default_hooks == nullptr || default_hooks->alloc == nullptr) {
     return std::nullopt;
