@@ -407,19 +407,19 @@ void Api::assign(Call& call) {
 }
 
 void Api::accept(Call& call) {
-  auto fields = body(call);
-  if (!fields) return call.respond(failure_response(fields.failure(), call.out));
-  auto action = message::decode_inbox_action(fields.value());
-  if (!action) return call.respond(failure_response(action.failure(), call.out));
-  answer(call, instance_.accept(call.caller, action.value()), message::inbox_action_done);
+  inbox_action(call, &domain::Instance::accept);
 }
 
 void Api::reject(Call& call) {
+  inbox_action(call, &domain::Instance::reject);
+}
+
+void Api::inbox_action(Call& call, InboxRule rule) {
   auto fields = body(call);
   if (!fields) return call.respond(failure_response(fields.failure(), call.out));
   auto action = message::decode_inbox_action(fields.value());
   if (!action) return call.respond(failure_response(action.failure(), call.out));
-  answer(call, instance_.reject(call.caller, action.value()), message::inbox_action_done);
+  answer(call, (instance_.*rule)(call.caller, action.value()), message::inbox_action_done);
 }
 
 void Api::reject_reasons(Call& call) {

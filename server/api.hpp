@@ -102,6 +102,10 @@ private:
   void accept(Call& call);
   void reject(Call& call);
   void reject_reasons(Call& call);
+  // Accept and reject: the same body, the same answer, a different rule.
+  using InboxRule = domain::Answer<domain::InboxActionDone> (domain::Instance::*)(
+      const domain::Caller&, const domain::InboxActionRequest&);
+  void inbox_action(Call& call, InboxRule rule);
   void end_consult(Call& call);
   void presence_states(Call& call);
   void capacities(Call& call);
