@@ -298,31 +298,34 @@ std::size_t Instance::pending_timeouts() const {
   return timeouts_.size();
 }
 
+template <class Step>
+void Instance::run_in_steps(Step&& step) const {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (step()) return;
+    }
+    // Between steps, whoever waits for the lock goes first.
+    while (mutex_.others_waiting()) std::this_thread::yield();
+  }
+}
+
 std::vector<std::string> Instance::violations() const {
   std::vector<std::string> found;
-  // Steps of about TableScan::kStepWork records each, others let in between (see list()).
-  const auto in_steps = [this](auto&& step) {
-    for (;;) {
-      {
-        std::lock_guard lock(mutex_);
-        if (step()) return;
-      }
-      while (mutex_.others_waiting()) std::this_thread::yield();
-    }
-  };
+  // Steps of about TableScan::kStepWork records each (run_in_steps).
   // The totals compare only when nothing changed during the scan (no commit, no timer fired).
   const auto moment = [this] {
     return std::tuple(commits_.newest(), timeouts_.size(), timeout_stats_.fired());
   };
   decltype(moment()) started;
-  in_steps([&] {
+  run_in_steps([&] {
     started = moment();
     return true;
   });
 
   std::size_t counting_down = 0;
   std::size_t next_range = 0;
-  in_steps([&] {
+  run_in_steps([&] {
     const RecordOrder& order = state_.rows(Table::awa_work_item).order();
     for (std::size_t work = 0; work < TableScan::kStepWork && next_range < RecordOrder::kRanges;
          ++next_range) {
@@ -341,7 +344,7 @@ std::vector<std::string> Instance::violations() const {
   });
 
   std::vector<SysId> agents;
-  in_steps([&] {
+  run_in_steps([&] {
     agents = state_.working_agents();
     for (const auto& text : state_.work_items().agents()) {
       if (const auto id = SysId::parse(text)) agents.push_back(*id);
@@ -351,14 +354,14 @@ std::vector<std::string> Instance::violations() const {
     return true;
   });
   std::size_t next_agent = 0;
-  in_steps([&] {
+  run_in_steps([&] {
     for (std::size_t n = 0; n < 64 && next_agent < agents.size(); ++n) {
       check_workload(state_, agents[next_agent++], found);
     }
     return next_agent == agents.size();
   });
 
-  in_steps([&] {
+  run_in_steps([&] {
     if (moment() == started &&
         (counting_down != timeouts_.size() || counting_down != timer_of_.size())) {
       found.push_back("timers " + std::to_string(timeouts_.size()) + " for " +
@@ -371,15 +374,17 @@ std::vector<std::string> Instance::violations() const {
 
 Answer<std::vector<Record>> Instance::list(const Caller& caller, const ListRequest& request) {
   auto scan = TableScan::plan(caller, request);
-  for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (!scan) return {scan.failure(), commits_.newest()};
-      if (scan->step(state_)) return {scan->take(), commits_.newest()};
+  Answer<std::vector<Record>> answer{std::vector<Record>{}, 0};
+  run_in_steps([&] {
+    if (!scan) {
+      answer = {scan.failure(), commits_.newest()};
+      return true;
     }
-    // Between steps, whoever waits for the lock goes first.
-    while (mutex_.others_waiting()) std::this_thread::yield();
-  }
+    if (!scan->step(state_)) return false;
+    answer = {scan->take(), commits_.newest()};
+    return true;
+  });
+  return answer;
 }
 
 Answer<Record> Instance::get(const Caller& caller, std::string_view table,

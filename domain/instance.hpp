@@ -161,6 +161,10 @@ private:
   // deadline, cancelled otherwise. The one place timers change besides firing.
   void sync_timer(const SysId& work_item, const Record* item);
   void sync_timers(const ChangeSet& changes, bool forward);
+  // Calls `step` (true: done) with the lock held, until it is done, letting go of the lock
+  // between calls and stepping aside for any thread waiting for it: long reads.
+  template <class Step>
+  void run_in_steps(Step&& step) const;
 
   const Clock& clock_;
   DurableLog& log_;

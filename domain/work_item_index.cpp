@@ -99,11 +99,16 @@ void WorkItemIndex::update(const Record& item, const Keys& before, const Keys& a
   move(f::document_id, before.document, after.document);
 }
 
+const WorkItemIndex::DocumentItems* WorkItemIndex::document(std::string_view sys_id) const {
+  const auto id = SysId::parse(sys_id);
+  const auto* entry = id ? by_document_.find(*id) : nullptr;
+  return entry ? &entry->second : nullptr;
+}
+
 std::size_t WorkItemIndex::count(std::size_t field, std::string_view value) const {
   if (field == f::document_id) {
-    const auto id = SysId::parse(value);
-    const auto* entry = id ? by_document_.find(*id) : nullptr;
-    return entry ? entry->second.size() : 0;
+    const DocumentItems* items = document(value);
+    return items ? items->size() : 0;
   }
   const Items* items = find(field, value);
   return items ? items->size() : 0;

@@ -41,9 +41,7 @@ public:
   template <class Visit>
   void for_each(std::size_t field, std::string_view value, Visit&& visit) const {
     if (field == work_item_field::document_id) {
-      const auto id = SysId::parse(value);
-      const auto* entry = id ? by_document_.find(*id) : nullptr;
-      if (entry) entry->second.for_each(visit);
+      if (const DocumentItems* items = document(value)) items->for_each(visit);
       return;
     }
     if (const Items* items = find(field, value)) {
@@ -106,6 +104,8 @@ private:
   using ByValue = boost::unordered_flat_map<std::string, Items, TextHash, std::equal_to<>>;
 
   const Items* find(std::size_t field, std::string_view value) const;
+  // A document's work items, by its sys_id as text; null when it has none.
+  const DocumentItems* document(std::string_view sys_id) const;
   ByValue& by_value(std::size_t field);
   void add_value(std::size_t field, std::string_view value, const Record* item);
   void remove_value(std::size_t field, std::string_view value, const Record* item);

@@ -354,8 +354,20 @@ void Api::handle(const HttpRequest& request, const domain::Caller& caller, Respo
   (this->*(*match.handler))(call);
 }
 
-domain::Outcome<boost::json::object> Api::body(Call& call) {
-  return parse_body(call.request.body, *call.in, call.body_memory);
+template <class Decode, class Refuse>
+auto Api::decoded_body(Call& call, Decode decode, Refuse refuse)
+    -> std::optional<typename decltype(decode(std::declval<const bj::object&>()))::value_type> {
+  auto fields = parse_body(call.request.body, *call.in, call.body_memory);
+  if (!fields) {
+    call.respond(refuse(fields.failure(), call.out));
+    return std::nullopt;
+  }
+  auto decoded = decode(fields.value());
+  if (!decoded) {
+    call.respond(refuse(decoded.failure(), call.out));
+    return std::nullopt;
+  }
+  return std::move(decoded.value());
 }
 
 void Api::answer_when_durable(Call& call, domain::CommitQueue::Ticket ticket, HttpResponse response,
@@ -389,21 +401,17 @@ void Api::answer_offer(Call& call, domain::Answer<domain::OfferAccepted> domain_
 }
 
 void Api::offer(Call& call) {
-  auto fields = body(call);
-  if (!fields) return call.respond(offer_failure(fields.failure(), call.out));
-  auto decoded = message::decode_offer(fields.value());
-  if (!decoded) return call.respond(offer_failure(decoded.failure(), call.out));
+  auto decoded = decoded_body(call, message::decode_offer, offer_failure);
+  if (!decoded) return;
   decoded->document_table = call.route.path[2];
   decoded->document_id = call.route.path[3];
   answer_offer(call, instance_.offer(call.caller, decoded.value()));
 }
 
 void Api::assign(Call& call) {
-  auto fields = body(call);
-  if (!fields) return call.respond(offer_failure(fields.failure(), call.out));
-  auto decoded = message::decode_assignment(fields.value());
-  if (!decoded) return call.respond(offer_failure(decoded.failure(), call.out));
-  answer_offer(call, instance_.assign(call.caller, call.route.path[2], decoded.value()));
+  const auto decoded = decoded_body(call, message::decode_assignment, offer_failure);
+  if (!decoded) return;
+  answer_offer(call, instance_.assign(call.caller, call.route.path[2], *decoded));
 }
 
 void Api::accept(Call& call) {
@@ -415,11 +423,9 @@ void Api::reject(Call& call) {
 }
 
 void Api::inbox_action(Call& call, InboxRule rule) {
-  auto fields = body(call);
-  if (!fields) return call.respond(failure_response(fields.failure(), call.out));
-  auto action = message::decode_inbox_action(fields.value());
-  if (!action) return call.respond(failure_response(action.failure(), call.out));
-  answer(call, (instance_.*rule)(call.caller, action.value()), message::inbox_action_done);
+  const auto action = decoded_body(call, message::decode_inbox_action, failure_response);
+  if (!action) return;
+  answer(call, (instance_.*rule)(call.caller, *action), message::inbox_action_done);
 }
 
 void Api::reject_reasons(Call& call) {
@@ -427,11 +433,9 @@ void Api::reject_reasons(Call& call) {
 }
 
 void Api::end_consult(Call& call) {
-  auto fields = body(call);
-  if (!fields) return call.respond(failure_response(fields.failure(), call.out));
-  auto request_end = message::decode_consult_end(fields.value());
-  if (!request_end) return call.respond(failure_response(request_end.failure(), call.out));
-  answer(call, instance_.end_consult(call.caller, request_end.value()),
+  const auto request_end = decoded_body(call, message::decode_consult_end, failure_response);
+  if (!request_end) return;
+  answer(call, instance_.end_consult(call.caller, *request_end),
          [](const std::string&) { return message::consult_ended(); });
 }
 
@@ -449,11 +453,9 @@ void Api::agent(Call& call) {
 }
 
 void Api::set_presence(Call& call) {
-  auto fields = body(call);
-  if (!fields) return call.respond(failure_response(fields.failure(), call.out));
-  auto presence = message::decode_presence(fields.value());
-  if (!presence) return call.respond(failure_response(presence.failure(), call.out));
-  answer(call, instance_.set_agent_presence(call.caller, call.route.path[2], presence.value()),
+  const auto presence = decoded_body(call, message::decode_presence, failure_response);
+  if (!presence) return;
+  answer(call, instance_.set_agent_presence(call.caller, call.route.path[2], *presence),
          message::agent);
 }
 

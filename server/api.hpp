@@ -121,8 +121,11 @@ private:
   void update_record(Call& call);
   void delete_record(Call& call);
 
-  // The request's body, parsed into the call's memory.
-  static domain::Outcome<boost::json::object> body(Call& call);
+  // The request's body, parsed into the call's memory and decoded; empty when either fails, and
+  // then answered with `refuse`'s error.
+  template <class Decode, class Refuse>
+  static auto decoded_body(Call& call, Decode decode, Refuse refuse) -> std::optional<
+      typename decltype(decode(std::declval<const boost::json::object&>()))::value_type>;
   // sysparm_fields, when given.
   static std::optional<std::vector<std::string>> selected_fields(const Call& call);
   // The usual shape: the result envelope with `encode`'s answer, or the platform's error
