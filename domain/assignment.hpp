@@ -54,7 +54,8 @@ Outcome<const Record*> find_active_document(const Transaction& tx, const std::st
 // A queue by sys_id or external_id (404 unknown).
 Outcome<const Record*> find_queue(const Transaction& tx, const std::string& id);
 // A new work item for the document, unassigned, not yet offered.
-Record new_work_item(SysIdGenerator& ids, const Record& document, const Record& queue);
+Record new_work_item(const Transaction& tx, SysIdGenerator& ids, const Record& document,
+                     const Record& queue);
 // Takes a work item out of play: one that was accepted is done, any other is cancelled.
 void close_work_item(Record& item);
 // Makes `item` an offer of the assignment to its agent (accepted at once with auto-assign).

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "domain/change_set.hpp"
+#include "memory/value_dictionary.hpp"
 
 namespace awa::domain {
 
@@ -21,8 +22,10 @@ public:
   virtual std::error_code resume() { return {}; }
   // Why the log cannot take writes now (it opened read-only on a full disk); empty when it can.
   virtual std::error_code unwritable() const { return {}; }
-  // Calls `sink` with every stored record, at start-up.
-  virtual std::error_code load(const std::function<void(Record&&)>& sink) = 0;
+  // Calls `sink` with every stored record, at start-up, its values coded against `dictionary`
+  // (the State's they are loaded into).
+  virtual std::error_code load(const memory::ValueDictionary& dictionary,
+                               const std::function<void(Record&&)>& sink) = 0;
   // Copies everything written so far to `directory` (which must not exist), as a data directory
   // a server can start on.
   virtual std::error_code checkpoint(const std::filesystem::path& directory) = 0;

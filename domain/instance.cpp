@@ -14,7 +14,6 @@
 #include "domain/offer_work.hpp"
 #include "domain/seed_data.hpp"
 #include "domain/work_item.hpp"
-#include "memory/value_dictionary.hpp"
 
 namespace awa::domain {
 
@@ -106,14 +105,14 @@ std::error_code Instance::load(LoadMemory* memory) {
   std::exception_ptr reading_failed;
   try {
     InLoadMemory in_load_memory(memory);
-    error = log_.load([&](Record&& record) {
+    error = log_.load(state_.dictionary(), [&](Record&& record) {
       if (!gathered.empty() &&
           (gathered.front().table != record.table || gathered.size() >= kLoadChunk)) {
         if (gathered.size() >= kLoadChunk) in_load_memory.on_whole_chunk();
         hand_over();
       }
       // Shared before the tables that point at it are decoded (ordered after it in the log).
-      if (State::shares_id(record.table)) memory::ValueDictionary::shared().add(record.id.str());
+      state_.share_id(record);
       gathered.push_back(std::move(record));
     });
     hand_over();

@@ -37,7 +37,7 @@ Outcome<OfferAccepted> offer_work(Transaction& tx, SysIdGenerator& ids, const Ca
 
   using namespace work_item_field;
   const Record* active_item = tx.state().active_work_item(document->id);
-  Record item = active_item ? *active_item : new_work_item(ids, *document, *queue);
+  Record item = active_item ? *active_item : new_work_item(tx, ids, *document, *queue);
   if (active_item == nullptr) {
     item[offer_count] = "1";
   } else if (item[state] == work_item_state::accepted) {

@@ -20,10 +20,13 @@ struct Record {
 // Every field of `table` at its default (computed once per table).
 const memory::PackedValues& default_values(Table table);
 
-// A new record of `table` with every field at its default.
-inline Record blank_record(Table table, SysId id) {
-  Record r{table, id, {}};
-  r.values = default_values(table);
+// A new record of `table` with every field at its default, coded against `dictionary` (the
+// State's it is to go into, so that it is not recoded there).
+inline Record blank_record(
+    Table table, SysId id,
+    const memory::ValueDictionary& dictionary = memory::ValueDictionary::fixed()) {
+  Record r{table, id, default_values(table)};
+  r.values.recode(dictionary);
   return r;
 }
 

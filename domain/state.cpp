@@ -4,8 +4,6 @@
 #include <charconv>
 #include <cstdio>
 
-#include "memory/value_dictionary.hpp"
-
 namespace awa::domain {
 // What a work item's place in the indexes depends on, read in one walk of its values.
 struct State::WorkItemKeys {
@@ -71,6 +69,7 @@ std::optional<Record> State::exchange(Record record) {
 }
 
 Record& State::store(Record record, std::optional<Record>* replaced) {
+  record.values.recode(dictionary_);
   auto& rows = tables_[index(record.table)];
   Record* stored = rows.find(record.id);
   if (stored != nullptr && record.table == Table::awa_work_item) {
@@ -199,7 +198,7 @@ void State::reindex(const Record& record) {
   }
   // Work items point at these few records (assigned_to, queue, after_timeout_presence): their
   // sys_ids become shared values, held once rather than in every work item.
-  if (shares_id(record.table)) memory::ValueDictionary::shared().add(record.id.str());
+  share_id(record);
   switch (record.table) {
     case Table::sys_user:
       credential_versions_[record.id] = tick_credentials();

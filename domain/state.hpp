@@ -16,6 +16,7 @@
 #include "domain/record_table.hpp"
 #include "domain/sys_id_map.hpp"
 #include "domain/work_item_index.hpp"
+#include "memory/value_dictionary.hpp"
 
 namespace awa::domain {
 
@@ -32,11 +33,17 @@ public:
   const Record& put(Record record);  // the record as stored
   // put(), handing back the record it replaced (moved out of the table, not copied), if any.
   std::optional<Record> exchange(Record record);
-  // Whether records of `table` have their sys_id made a shared value (memory::ValueDictionary): the
-  // few records work items point at.
-  static bool shares_id(Table table) {
-    return table == Table::sys_user || table == Table::awa_queue ||
-           table == Table::awa_presence_state;
+  // What this state's records are coded against (memory::PackedValues): a record put in is
+  // recoded if it was coded against another.
+  const memory::ValueDictionary& dictionary() const { return dictionary_; }
+  // Makes `record`'s sys_id a shared value if it is one of the few records work items point at
+  // (users, queues, presence states). A load does so before the records pointing at it are
+  // decoded; safe beside a put() on another thread (it touches the dictionary alone).
+  void share_id(const Record& record) {
+    if (record.table == Table::sys_user || record.table == Table::awa_queue ||
+        record.table == Table::awa_presence_state) {
+      dictionary_.add(record.id.str());
+    }
   }
   // Room for `count` records of `table` in all, so loading them does not grow the table by steps.
   void reserve(Table table, std::size_t count) { tables_[index(table)].reserve(count); }
@@ -80,6 +87,7 @@ private:
   void add_workload(const SysId& agent, int delta);
   struct WorkItemKeys;
 
+  memory::ValueDictionary dictionary_;  // before the tables: their records' codes outlive them
   std::array<Rows, kTableCount> tables_;
   // (table, field) -> value -> record, for fields declared unique.
   // Hashes strings and string_views alike, so lookups by a record's value do not copy it.

@@ -63,13 +63,13 @@ Outcome<OfferAccepted> transfer_work(Transaction& tx, SysIdGenerator& ids,
   // No active work item (an outbound call, a document never routed): make one in the source
   // queue so the transfer has something to move.
   Record from =
-      active_item ? *active_item : new_work_item(ids, *document.value(), *source_queue.value());
+      active_item ? *active_item : new_work_item(tx, ids, *document.value(), *source_queue.value());
 
   // To an agent, the work item stays in its queue (the source queue if that one is gone).
   const Record* from_queue = tx.state().find(Table::awa_queue, from[queue]);
   const Record& to_queue =
       target_queue ? *target_queue : (from_queue ? *from_queue : *source_queue.value());
-  Record to = new_work_item(ids, *document.value(), to_queue);
+  Record to = new_work_item(tx, ids, *document.value(), to_queue);
   to[previous_work_item] = from.id.str();
   to[external_segment_id] =
       request.external_segment_id.value_or(std::string(from[external_segment_id]));

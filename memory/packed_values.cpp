@@ -42,10 +42,10 @@ bool is_code(std::uint64_t header) {
 // a call was most of its cost.
 [[gnu::always_inline]] inline std::string_view value_after(std::uint64_t header,
                                                            std::string_view& in,
-                                                           std::string_view previous) {
+                                                           std::string_view previous,
+                                                           const ValueDictionary& dictionary) {
   if (header == kSameAsPrevious) return previous;
-  if (header & 1)
-    return ValueDictionary::shared().text(static_cast<std::uint32_t>((header >> 1) - 1));
+  if (header & 1) return dictionary.text(static_cast<std::uint32_t>((header >> 1) - 1));
   const std::string_view text = in.substr(0, header >> 1);
   in.remove_prefix(header >> 1);
   return text;
@@ -68,8 +68,9 @@ void put_text(std::string& out, std::string_view value, std::string_view previou
 
 }  // namespace
 
-void PackedValues::put_value(std::string& out, std::string_view value, std::string_view previous) {
-  if (const auto code = ValueDictionary::shared().find(value)) {
+void PackedValues::put_value(std::string& out, std::string_view value, std::string_view previous,
+                             const ValueDictionary& dictionary) {
+  if (const auto code = dictionary.find(value)) {
     put_varint(out, code_header(*code));
   } else {
     put_text(out, value, previous);
@@ -81,39 +82,42 @@ PackedValues::PackedValues(std::initializer_list<std::string_view> values) {
   put_varint(packed, values.size());
   std::string_view previous;
   for (const auto value : values) {
-    put_value(packed, value, previous);
+    put_value(packed, value, previous, ValueDictionary::fixed());
     previous = value;
   }
-  assign(packed);
+  assign(packed, 0);
 }
 
 PackedValues::PackedValues(const PackedValues& other) {
-  assign(other.packed());
+  assign(other.packed(), other.slot());
 }
 
 PackedValues& PackedValues::operator=(const PackedValues& other) {
-  if (this != &other) assign(other.packed());
+  if (this != &other) assign(other.packed(), other.slot());
   return *this;
 }
 
-void PackedValues::assign(std::string_view packed) {
-  if (packed.size() > UINT32_MAX) throw std::length_error("record too large");
+void PackedValues::assign(std::string_view packed, std::uint8_t slot) {
+  if (packed.size() > kSizeMask) throw std::length_error("record too large");
   const auto size = static_cast<std::uint32_t>(packed.size());
+  const std::uint32_t word = size | (std::uint32_t{slot} << 24);
   if (data_ && size == this->packed().size()) {  // same length: reuse the block
-    std::memmove(data_.get() + sizeof size, packed.data(), size);
+    std::memmove(data_.get() + sizeof word, packed.data(), size);
+    std::memcpy(data_.get(), &word, sizeof word);
     return;
   }
   if (packed.empty()) {
     data_.reset();
     return;
   }
-  auto block = std::make_unique_for_overwrite<char[]>(sizeof size + size);
-  std::memcpy(block.get(), &size, sizeof size);
+  auto block = std::make_unique_for_overwrite<char[]>(sizeof word + size);
+  std::memcpy(block.get(), &word, sizeof word);
   std::memcpy(block.get() + sizeof size, packed.data(), size);
   data_ = std::move(block);
 }
 
-std::optional<PackedValues> PackedValues::unpack(std::string_view serialized) {
+std::optional<PackedValues> PackedValues::unpack(std::string_view serialized,
+                                                 const ValueDictionary& dictionary) {
   std::string_view in = serialized;
   const auto count = get_varint(in);
   if (!count || *count > serialized.size()) return std::nullopt;  // each value takes a byte
@@ -125,22 +129,59 @@ std::optional<PackedValues> PackedValues::unpack(std::string_view serialized) {
     const auto length = get_varint(in);
     if (!length || *length > in.size()) return std::nullopt;
     const std::string_view value = in.substr(0, *length);
-    put_value(packed, value, previous);
+    put_value(packed, value, previous, dictionary);
     previous = value;
     in.remove_prefix(*length);
   }
-  if (!in.empty() || packed.size() > UINT32_MAX) return std::nullopt;
+  if (!in.empty() || packed.size() > kSizeMask) return std::nullopt;
   PackedValues values;
-  values.assign(packed);
+  values.assign(packed, dictionary.slot());
   return values;
+}
+
+void PackedValues::recode(const ValueDictionary& dictionary) {
+  if (!data_ || slot() == dictionary.slot()) return;
+  std::string_view in = packed();
+  const std::size_t count = read_varint(in);
+  // Codes of the fixed vocabulary mean the same in every dictionary: values coded against it
+  // (a new record's defaults) need only be named as the new dictionary's, unless the new one
+  // would code some of their text.
+  if (slot() == 0) {
+    bool codes_more = false;
+    for (std::size_t i = 0; i < count && !codes_more; ++i) {
+      const std::uint64_t header = read_varint(in);
+      if ((header & 1) == 0) {
+        codes_more = dictionary.find(in.substr(0, header >> 1)).has_value();
+        in.remove_prefix(header >> 1);
+      }
+    }
+    if (!codes_more) {
+      const std::uint32_t word =
+          (this->word() & kSizeMask) | (std::uint32_t{dictionary.slot()} << 24);
+      std::memcpy(data_.get(), &word, sizeof word);
+      return;
+    }
+  }
+  thread_local std::vector<std::string_view> all;
+  values(all);
+  thread_local std::string out;
+  out.clear();
+  put_varint(out, all.size());
+  std::string_view previous;
+  for (const auto value : all) {
+    put_value(out, value, previous, dictionary);
+    previous = value;
+  }
+  assign(out, dictionary.slot());
 }
 
 void PackedValues::values(std::vector<std::string_view>& out) const {
   std::string_view in = packed();
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   out.resize(count);
+  const ValueDictionary& codes = dictionary();
   std::string_view previous;
-  for (auto& value : out) value = previous = value_after(read_varint(in), in, previous);
+  for (auto& value : out) value = previous = value_after(read_varint(in), in, previous, codes);
 }
 
 std::string PackedValues::serialize() const {
@@ -176,6 +217,7 @@ void PackedValues::at_each(std::span<const std::size_t> fields,
   if (!std::is_sorted(fields.begin(), fields.end(), std::less_equal<>())) {
     throw std::invalid_argument("fields out of order");
   }
+  const ValueDictionary& codes = dictionary();
   // Skips the values between the fields without reading them (the hot path of every rule: a
   // code is not looked up on the way); a repeat is the nearest value before it that is not one.
   std::uint64_t value_header = 0;  // empty text, where nothing came before
@@ -189,7 +231,7 @@ void PackedValues::at_each(std::span<const std::size_t> fields,
     }
     if (i == fields[next]) {
       std::string_view text(value_text, (value_header & 1) == 0 ? value_header >> 1 : 0);
-      values[next] = value_after(value_header, text, {});
+      values[next] = value_after(value_header, text, {}, codes);
       if (++next == fields.size()) return;
     }
     skip_value(header, in);
@@ -200,7 +242,7 @@ void PackedValues::set(std::size_t field, std::string_view value) {
   std::string_view in = packed();
   const std::size_t count = in.empty() ? 0 : read_varint(in);
   if (field >= count) throw std::out_of_range("no such field");
-  const auto code = ValueDictionary::shared().find(value);
+  const auto code = dictionary().find(value);
   for (std::size_t i = 0; i < field; ++i) skip_value(read_varint(in), in);
   const std::uint64_t header = read_varint(in);
   if (code && header == code_header(*code)) return;  // that code already
@@ -222,6 +264,7 @@ void PackedValues::set(std::size_t field, std::string_view value) {
 void PackedValues::set_fields(std::span<const FieldValue> changes) {
   std::string_view in = packed();
   const std::size_t count = in.empty() ? 0 : read_varint(in);
+  const ValueDictionary& codes = dictionary();
   // Each field's change (the last given for it), found by index rather than by searching the
   // changes for every field (an offer changes ten of a work item's fields at once).
   constexpr std::size_t kOnStack = 64;
@@ -249,13 +292,13 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
   for (std::size_t i = 0; i < count; ++i) {
     const char* field = in.data();
     const std::uint64_t header = read_varint(in);
-    const std::string_view old = value_after(header, in, old_previous);
+    const std::string_view old = value_after(header, in, old_previous, codes);
     const FieldValue* change = change_of[i];
     const std::string_view value = change != nullptr ? change->value : old;
     if (change != nullptr || (previous_changed && !is_code(header))) {
       out.append(run, field);
       if (change != nullptr) {
-        put_value(out, value, previous);
+        put_value(out, value, previous, codes);
       } else {
         put_text(out, value, previous);  // the value before it changed
       }
@@ -266,13 +309,14 @@ void PackedValues::set_fields(std::span<const FieldValue> changes) {
     previous = value;
   }
   out.append(run, in.data());
-  assign(out);
+  assign(out, slot());
   if (out.capacity() > kKeptCapacity) std::string().swap(out);
 }
 
 void PackedValues::resize(std::size_t count) {
   std::string_view in = packed();
   const std::size_t old_count = in.empty() ? 0 : read_varint(in);
+  const ValueDictionary& codes = dictionary();
   std::string out;
   put_varint(out, count);
   std::string_view previous;
@@ -282,11 +326,11 @@ void PackedValues::resize(std::size_t count) {
       continue;
     }
     const std::uint64_t header = read_varint(in);
-    previous = value_after(header, in, previous);
+    previous = value_after(header, in, previous, codes);
     put_varint(out, header);  // the values before it are the same: a repeat stays one
     if ((header & 1) == 0) out.append(previous);
   }
-  assign(out);
+  assign(out, slot());
 }
 
 void PackedValues::push_back(std::string_view value) {
@@ -296,7 +340,7 @@ void PackedValues::push_back(std::string_view value) {
 }
 
 bool operator==(const PackedValues& a, const PackedValues& b) {
-  if (a.packed() == b.packed()) return true;
+  if (a.slot() == b.slot() && a.packed() == b.packed()) return true;  // codes mean the same
   const std::size_t count = a.size();
   if (count != b.size()) return false;
   for (std::size_t i = 0; i < count; ++i) {

@@ -1,14 +1,16 @@
 // A record's values packed into one allocation: a varint count, then each value as a varint
 // header and, for text, its bytes. The header is the text's length times two, or, for a value
-// the ValueDictionary shares, its code plus one, times two, plus one (no bytes follow); header 1
-// repeats the previous value (a new record's sys_updated_on is its sys_created_on, 19 bytes
-// not held twice: a pending work item's block falls from 192 to 160 bytes). One allocation per
-// record instead of one std::string (32 bytes plus a heap block for anything over 15
+// the values' ValueDictionary shares, its code plus one, times two, plus one (no bytes follow);
+// header 1 repeats the previous value (a new record's sys_updated_on is its sys_created_on, 19
+// bytes not held twice: a pending work item's block falls from 192 to 160 bytes). One allocation
+// per record instead of one std::string (32 bytes plus a heap block for anything over 15
 // characters) per field, and shared values (booleans, states, the sys_ids of queues and agents)
 // take a byte or two each.
-// serialize() gives every value as text, with its length as header, so codes never leave the
-// process; unpack() reads it back. (The persistence codec stores records from values(), in a
-// compact form of its own, and reads them back through unpack().)
+// Values are coded against one dictionary, named in their block (a State's, once they are in
+// it; ValueDictionary::fixed() before), and must not outlive it. serialize() gives every value
+// as text, with its length as header, so codes never leave the process; unpack() reads it back.
+// (The persistence codec stores records from values(), in a compact form of its own, and reads them
+// back through unpack().)
 #pragma once
 
 #include <array>
@@ -23,27 +25,35 @@
 #include <string_view>
 #include <vector>
 
+#include "memory/value_dictionary.hpp"
+
 namespace awa::memory {
 
 class PackedValues {
 public:
   PackedValues() = default;
+  // Coded against ValueDictionary::fixed().
   PackedValues(std::initializer_list<std::string_view> values);
   PackedValues(const PackedValues& other);
   PackedValues(PackedValues&&) noexcept = default;
   PackedValues& operator=(const PackedValues& other);
   PackedValues& operator=(PackedValues&&) noexcept = default;
 
-  // The values in `serialized` (the form serialize() returns), or nothing if it is malformed.
-  static std::optional<PackedValues> unpack(std::string_view serialized);
+  // The values in `serialized` (the form serialize() returns), coded against `dictionary`, or
+  // nothing if it is malformed.
+  static std::optional<PackedValues> unpack(
+      std::string_view serialized, const ValueDictionary& dictionary = ValueDictionary::fixed());
+  // The dictionary the values are coded against.
+  const ValueDictionary& dictionary() const { return ValueDictionary::in_slot(slot()); }
+  // The same values coded against `dictionary` (no work if they already are): a record that
+  // enters a State is coded against the State's.
+  void recode(const ValueDictionary& dictionary);
   // Every value as text: a varint count, then each value's varint length and bytes.
   std::string serialize() const;
   // The bytes as held in memory (codes included).
   std::string_view packed() const {
     if (!data_) return {};
-    std::uint32_t size;
-    std::memcpy(&size, data_.get(), sizeof size);
-    return {data_.get() + sizeof size, size};
+    return {data_.get() + sizeof(std::uint32_t), word() & kSizeMask};
   }
 
   // Every value in order, as text, into `out` (valid while these values are unchanged): how
@@ -104,10 +114,20 @@ public:
   friend bool operator==(const PackedValues& a, const PackedValues& b);
 
 private:
-  void assign(std::string_view packed);
-  static void put_value(std::string& out, std::string_view value, std::string_view previous);
+  // The block's first word: the packed bytes' length in the low 24 bits, the dictionary's slot
+  // in the high 8.
+  static constexpr std::uint32_t kSizeMask = (1U << 24) - 1;
+  std::uint32_t word() const {
+    std::uint32_t word;
+    std::memcpy(&word, data_.get(), sizeof word);
+    return word;
+  }
+  std::uint8_t slot() const { return data_ ? static_cast<std::uint8_t>(word() >> 24) : 0; }
+  void assign(std::string_view packed, std::uint8_t slot);
+  static void put_value(std::string& out, std::string_view value, std::string_view previous,
+                        const ValueDictionary& dictionary);
 
-  // The packed bytes' length (4 bytes), then the bytes; null when empty. Keeping the length in
+  // The first word, then the bytes; null when empty. Keeping the length and the dictionary in
   // the block makes this one pointer, and a Record 32 bytes rather than 40 (an allocator class
   // of 32 rather than 48 for each of a million work items and their documents).
   std::unique_ptr<char[]> data_;

@@ -214,7 +214,8 @@ std::string encode_value(const domain::Record& record) {
   return out;
 }
 
-std::optional<domain::Record> decode(std::string_view key, std::string_view value) {
+std::optional<domain::Record> decode(std::string_view key, std::string_view value,
+                                     const memory::ValueDictionary& dictionary) {
   if (key.size() != 17 || static_cast<unsigned char>(key[0]) >= domain::kTableCount) {
     return std::nullopt;
   }
@@ -226,10 +227,10 @@ std::optional<domain::Record> decode(std::string_view key, std::string_view valu
   value.remove_prefix(1);
   std::optional<memory::PackedValues> values;
   if (format == kTextFormat) {
-    values = memory::PackedValues::unpack(value);
+    values = memory::PackedValues::unpack(value, dictionary);
   } else if (format == kCompactFormat) {
     thread_local std::string text;  // reused: a restart decodes millions of records
-    if (compact_to_text(value, text)) values = memory::PackedValues::unpack(text);
+    if (compact_to_text(value, text)) values = memory::PackedValues::unpack(text, dictionary);
     if (text.capacity() > std::size_t{16} * 1024)
       std::string().swap(text);  // after a large record, let go
   }

@@ -17,7 +17,10 @@ namespace awa::persistence {
 
 std::string encode_key(domain::Table table, const domain::SysId& id);
 std::string encode_value(const domain::Record& record);
-// Empty when the bytes are not a record of this format.
-std::optional<domain::Record> decode(std::string_view key, std::string_view value);
+// Empty when the bytes are not a record of this format. Its values are coded against
+// `dictionary`.
+std::optional<domain::Record> decode(
+    std::string_view key, std::string_view value,
+    const memory::ValueDictionary& dictionary = memory::ValueDictionary::fixed());
 
 }  // namespace awa::persistence

@@ -234,12 +234,13 @@ std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets
   return unwritable_;
 }
 
-std::error_code RocksdbLog::load(const std::function<void(domain::Record&&)>& sink) {
+std::error_code RocksdbLog::load(const memory::ValueDictionary& dictionary,
+                                 const std::function<void(domain::Record&&)>& sink) {
   if (!db_) return to_error(rocksdb::Status::IOError("the data directory is not open"));
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions{}));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto record = decode(std::string_view(it->key().data(), it->key().size()),
-                         std::string_view(it->value().data(), it->value().size()));
+                         std::string_view(it->value().data(), it->value().size()), dictionary);
     if (!record) return to_error(rocksdb::Status::Corruption("undecodable record"));
     sink(std::move(*record));
   }

@@ -42,7 +42,8 @@ public:
   // RocksDB's own recovery (Resume()), else a close and a reopen for writing.
   std::error_code resume() override;
   std::error_code unwritable() const override { return unwritable_; }
-  std::error_code load(const std::function<void(domain::Record&&)>& sink) override;
+  std::error_code load(const memory::ValueDictionary& dictionary,
+                       const std::function<void(domain::Record&&)>& sink) override;
   // A RocksDB checkpoint: hard links to the table files, the memtable flushed first.
   std::error_code checkpoint(const std::filesystem::path& directory) override;
 

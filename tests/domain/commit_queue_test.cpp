@@ -27,7 +27,10 @@ public:
     synced = synced || sync;
     return fail ? std::make_error_code(std::errc::io_error) : std::error_code{};
   }
-  std::error_code load(const std::function<void(Record&&)>&) override { return {}; }
+  std::error_code load(const memory::ValueDictionary&,
+                       const std::function<void(Record&&)>&) override {
+    return {};
+  }
   std::error_code checkpoint(const std::filesystem::path&) override {
     return std::make_error_code(std::errc::not_supported);
   }
@@ -60,7 +63,10 @@ public:
     writes.push_back({std::this_thread::get_id(), sets.size()});
     return {};
   }
-  std::error_code load(const std::function<void(Record&&)>&) override { return {}; }
+  std::error_code load(const memory::ValueDictionary&,
+                       const std::function<void(Record&&)>&) override {
+    return {};
+  }
   std::error_code checkpoint(const std::filesystem::path&) override { return {}; }
   struct Write {
     std::thread::id thread;

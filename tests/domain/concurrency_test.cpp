@@ -23,7 +23,9 @@ const std::vector<std::string> kAgents = {demo::alice, demo::bob, demo::carol};
 std::map<std::pair<domain::Table, domain::SysId>, memory::PackedValues> snapshot(
     domain::DurableLog& log) {
   std::map<std::pair<domain::Table, domain::SysId>, memory::PackedValues> out;
-  BOOST_REQUIRE(!log.load([&](domain::Record&& r) { out[{r.table, r.id}] = r.values; }));
+  BOOST_REQUIRE(!log.load(memory::ValueDictionary::fixed(), [&](domain::Record&& r) {
+    out[{r.table, r.id}] = r.values;
+  }));
   return out;
 }
 

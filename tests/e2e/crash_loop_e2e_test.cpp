@@ -173,7 +173,7 @@ public:
       persistence::RocksdbOptions options;
       options.directory = demo.dir.path();
       persistence::RocksdbLog log(options);
-      BOOST_REQUIRE(!log.load([&](domain::Record&& r) {
+      BOOST_REQUIRE(!log.load(memory::ValueDictionary::fixed(), [&](domain::Record&& r) {
         const auto& spec = domain::spec_of(r.table);
         bj::object fields;
         for (std::size_t f = 0; f < spec.fields.size(); ++f) {

@@ -4,7 +4,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -196,20 +199,26 @@ BOOST_AUTO_TEST_CASE(unpack_takes_only_well_formed_bytes) {
 
 BOOST_AUTO_TEST_CASE(shared_values_are_held_as_codes_and_serialized_as_text) {
   const std::string id = "5b6f0c1e2d3a4b5c6d7e8f9a0b1c2d3e";
+  ValueDictionary dictionary;  // a State's
   PackedValues plain{id, "x"};
-  ValueDictionary::shared().add(id);  // e.g. a queue's sys_id, once the queue exists
-  PackedValues coded{id, "x"};
+  dictionary.add(id);  // e.g. a queue's sys_id, once the queue exists
+  PackedValues coded = plain;
+  coded.recode(dictionary);
+  BOOST_TEST(&coded.dictionary() == &dictionary);
   BOOST_TEST(coded[0] == id);
   BOOST_TEST(coded.packed().size() < plain.packed().size() - 30);  // a code, not 32 characters
   BOOST_TEST(coded == plain);                                      // the same values, however held
   BOOST_TEST(coded.serialize() == plain.serialize());
-  const auto back = PackedValues::unpack(coded.serialize());
+  const auto back = PackedValues::unpack(coded.serialize(), dictionary);
   BOOST_REQUIRE(back);
   BOOST_TEST(back->packed() == coded.packed());  // read back as a code again
+  BOOST_TEST(PackedValues::unpack(coded.serialize())->packed() == plain.packed());
 
   // Setting and overwriting: code over text, text over code, a code over itself.
-  plain[0] = id;
-  BOOST_TEST(plain.packed() == coded.packed());
+  PackedValues other{"y", "x"};
+  other.recode(dictionary);
+  other[0] = id;
+  BOOST_TEST(other.packed() == coded.packed());
   coded[0] = "not shared";
   BOOST_TEST(coded[0] == "not shared");
   BOOST_TEST(coded[1] == "x");
@@ -219,7 +228,67 @@ BOOST_AUTO_TEST_CASE(shared_values_are_held_as_codes_and_serialized_as_text) {
   coded.resize(3);
   BOOST_TEST(coded[1] == "true");
   BOOST_TEST(coded[2] == "");
+  BOOST_TEST(&coded.dictionary() == &dictionary);  // changes keep the values' dictionary
   BOOST_TEST(!(coded == plain));
+}
+
+BOOST_AUTO_TEST_CASE(each_dictionary_has_its_own_vocabulary_and_values_move_between_them) {
+  const std::string queue = "0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a";
+  ValueDictionary first;
+  ValueDictionary second;
+  BOOST_TEST(first.slot() != second.slot());
+  first.add(queue);
+  BOOST_TEST(first.find(queue).has_value());
+  BOOST_TEST(!second.find(queue).has_value());  // one instance's values are not another's
+  BOOST_TEST(!ValueDictionary::fixed().find(queue).has_value());
+  BOOST_TEST(*first.find("accepted") == *second.find("accepted"));  // the fixed vocabulary
+  BOOST_TEST(*first.find("accepted") == *ValueDictionary::fixed().find("accepted"));
+
+  PackedValues values{queue, "accepted", queue};
+  values.recode(first);
+  const std::size_t coded = values.packed().size();
+  values.recode(second);  // text again there, as the second never shared it
+  BOOST_TEST(&values.dictionary() == &second);
+  BOOST_TEST(values.packed().size() > coded + 30);
+  BOOST_TEST(values[0] == queue);
+  BOOST_TEST(values[1] == "accepted");
+  BOOST_TEST(values[2] == queue);
+  second.add(queue);
+  values.recode(first);
+  values.recode(second);
+  BOOST_TEST(values.packed().size() == coded);  // coded in the second now
+}
+
+BOOST_AUTO_TEST_CASE(a_dictionary_gives_its_slot_back_and_beyond_the_slots_shares_the_fixed_words) {
+  std::vector<std::unique_ptr<ValueDictionary>> alive;
+  std::set<int> slots;
+  for (std::size_t i = 0; i < ValueDictionary::kSlots + 4; ++i) {
+    alive.push_back(std::make_unique<ValueDictionary>());
+    slots.insert(alive.back()->slot());
+  }
+  // Every slot but 0 (fixed()) in use, then the rest share slot 0: nothing added to them sticks,
+  // and what is coded against them reads back.
+  BOOST_TEST(slots.size() == ValueDictionary::kSlots);
+  const std::size_t uncounted =
+      std::count_if(alive.begin(), alive.end(), [](const auto& d) { return d->slot() == 0; });
+  BOOST_TEST(uncounted == 5u);
+  ValueDictionary& late = *alive.back();
+  late.add("a value");
+  BOOST_TEST(!late.find("a value").has_value());
+  PackedValues values{"a value", "true"};
+  values.recode(late);
+  BOOST_TEST(values[0] == "a value");
+  BOOST_TEST(values[1] == "true");
+
+  // A dictionary that goes lets a later one have its slot.
+  const int freed = alive.front()->slot();
+  alive.erase(alive.begin());
+  ValueDictionary next;
+  BOOST_TEST(next.slot() == freed);
+  next.add("a value");
+  values.recode(next);
+  BOOST_TEST(values[0] == "a value");
+  BOOST_TEST(values.packed().size() < 5u);  // two codes and a count
 }
 
 BOOST_AUTO_TEST_CASE(the_dictionary_is_bounded_and_keeps_long_values_out) {

@@ -36,7 +36,7 @@ persistence::RocksdbOptions options_for(const testing::TempDir& dir,
 std::map<domain::SysId, std::string> queues_in(const testing::TempDir& dir) {
   persistence::RocksdbLog log(options_for(dir, nullptr));
   std::map<domain::SysId, std::string> out;
-  BOOST_REQUIRE(!log.load([&](Record&& r) {
+  BOOST_REQUIRE(!log.load(memory::ValueDictionary::fixed(), [&](Record&& r) {
     if (r.table == Table::awa_queue) out[r.id] = std::string(r[domain::queue_field::name]);
   }));
   return out;

@@ -26,7 +26,9 @@ using testing::queue_record;
 std::map<std::pair<Table, domain::SysId>, memory::PackedValues> load_all(
     persistence::RocksdbLog& log) {
   std::map<std::pair<Table, domain::SysId>, memory::PackedValues> out;
-  BOOST_REQUIRE(!log.load([&](Record&& r) { out[{r.table, r.id}] = r.values; }));
+  BOOST_REQUIRE(!log.load(memory::ValueDictionary::fixed(), [&](Record&& r) {
+    out[{r.table, r.id}] = r.values;
+  }));
   return out;
 }
 

@@ -28,7 +28,10 @@ public:
       for (const auto& change : *set) {
         const auto key = std::make_pair(change.table, change.id);
         if (change.after) {
-          records[key] = *change.after;
+          // Held as the real log holds it, apart from the instance that wrote it (whose
+          // dictionary goes with it), and loaded again into the next one's.
+          auto& record = records[key] = *change.after;
+          record.values.recode(memory::ValueDictionary::fixed());
         } else {
           records.erase(key);
         }
@@ -37,9 +40,13 @@ public:
     if (fail_writes) return std::make_error_code(std::errc::io_error);  // e.g. the sync failed
     return {};
   }
-  std::error_code load(const std::function<void(domain::Record&&)>& sink) override {
+  std::error_code load(const memory::ValueDictionary& dictionary,
+                       const std::function<void(domain::Record&&)>& sink) override {
     std::lock_guard lock(mutex_);
-    for (auto [key, record] : records) sink(std::move(record));
+    for (auto [key, record] : records) {
+      record.values.recode(dictionary);
+      sink(std::move(record));
+    }
     return {};
   }
   std::error_code checkpoint(const std::filesystem::path& directory) override {
