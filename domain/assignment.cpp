@@ -104,7 +104,7 @@ std::optional<Failure> check_agent(const Transaction& tx, const Assignment& a,
   return std::nullopt;
 }
 
-void offer_to(Record& item, const Assignment& a, const Transaction& tx) {
+EventType offer_to(Record& item, const Assignment& a, const Transaction& tx) {
   using namespace work_item_field;
   const std::string agent = a.agent.str();
   const std::string offered = format_offer_time(a.countdown ? a.countdown->offered_on : tx.now());
@@ -129,6 +129,7 @@ void offer_to(Record& item, const Assignment& a, const Transaction& tx) {
       {deadline, ends},
       {after_timeout_presence, presence},
   });
+  return a.enable_auto_assign ? EventType::accepted : EventType::offered;
 }
 
 Outcome<const Record*> find_active_document(const Transaction& tx, const std::string& table_name,

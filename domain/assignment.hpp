@@ -58,7 +58,8 @@ Record new_work_item(const Transaction& tx, SysIdGenerator& ids, const Record& d
                      const Record& queue);
 // Takes a work item out of play: one that was accepted is done, any other is cancelled.
 void close_work_item(Record& item);
-// Makes `item` an offer of the assignment to its agent (accepted at once with auto-assign).
-void offer_to(Record& item, const Assignment& assignment, const Transaction& tx);
+// Makes `item` an offer of the assignment to its agent (accepted at once with auto-assign); the
+// event that makes.
+EventType offer_to(Record& item, const Assignment& assignment, const Transaction& tx);
 
 }  // namespace awa::domain

@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "domain/clock.hpp"
+#include "domain/event_type.hpp"
 #include "domain/record.hpp"
 
 namespace awa::domain {
@@ -12,8 +14,10 @@ namespace awa::domain {
 struct RecordChange {
   Table table{};
   SysId id;
-  std::optional<Record> before;  // absent: the record was created
-  std::optional<Record> after;   // absent: the record was deleted
+  std::optional<Record> before;       // absent: the record was created
+  std::optional<Record> after;        // absent: the record was deleted
+  EventType event = EventType::none;  // what the change meant, if it makes an event
+  TimePoint at{};                     // when it was made
 };
 
 using ChangeSet = std::vector<RecordChange>;

@@ -6,7 +6,7 @@ namespace awa::domain {
 
 CommitQueue::CommitQueue(DurableLog& log, bool sync, StateLock& state_mutex, Undo undo,
                          std::chrono::milliseconds sweep, std::chrono::milliseconds rest_after,
-                         std::chrono::milliseconds storage_retry)
+                         std::chrono::milliseconds storage_retry, Publish publish)
     : log_(log),
       sync_(sync),
       sweep_(sweep),
@@ -14,7 +14,8 @@ CommitQueue::CommitQueue(DurableLog& log, bool sync, StateLock& state_mutex, Und
           static_cast<std::uint64_t>(rest_after / std::max(sweep, std::chrono::milliseconds(1)))),
       storage_retry_(storage_retry),
       state_mutex_(state_mutex),
-      undo_(std::move(undo)) {
+      undo_(std::move(undo)),
+      publish_(std::move(publish)) {
   log_error_ = log_.unwritable();
   log_down_ = static_cast<bool>(log_error_);
   storage_error_ = log_error_;
@@ -24,6 +25,11 @@ CommitQueue::CommitQueue(DurableLog& log, bool sync, StateLock& state_mutex, Und
 
 CommitQueue::~CommitQueue() {
   stop();
+}
+
+void CommitQueue::start_events_after(std::uint64_t last) {
+  std::lock_guard lock(mutex_);
+  next_event_ = last + 1;
 }
 
 CommitQueue::Ticket CommitQueue::enqueue(ChangeSet changes) {
@@ -196,15 +202,34 @@ void CommitQueue::write_next(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   std::error_code error = log_up();
   const bool written = !error;
+  std::vector<Event> events;
   if (written) {
     sets_.clear();
     // First: later changes build on it.
     if (!compensation_.empty()) sets_.push_back(&compensation_);
     for (const auto& pending : group_) sets_.push_back(&pending.changes);
-    error = log_.write(sets_, sync_);
-    if (!error) compensation_.clear();
+    error = log_.write(sets_, {next_event_, void_events_ ? next_event_ : 0}, sync_);
+    if (!error) {
+      compensation_.clear();
+      void_events_ = false;
+      if (publish_) {
+        for (auto& pending : group_) {
+          for (auto& change : pending.changes) {
+            if (makes_event(change)) events.push_back(take_event(change, next_event_++));
+          }
+        }
+      } else {
+        for (const auto& pending : group_) {
+          next_event_ += std::count_if(pending.changes.begin(), pending.changes.end(),
+                                       [](const RecordChange& c) { return makes_event(c); });
+        }
+      }
+    }
   }
   if (error) fail_from(group_, error, written);
+  // Published before the callers hear, so that an answer's events can be read once it is sent;
+  // and while this thread still writes, so that writes publish in order.
+  if (!events.empty()) publish_(std::move(events));
   lock.lock();
   if (compensation_.empty() && !log_down_) storage_error_ = {};
   if (written) ++stats_.writes;
@@ -247,7 +272,10 @@ void CommitQueue::log_failed(std::error_code error) {
 }
 
 void CommitQueue::fail_from(std::vector<Pending>& group, std::error_code error, bool written) {
-  if (written) log_failed(error);
+  if (written) {
+    log_failed(error);
+    void_events_ = true;  // this write's events may be on disk, numbered from next_event_
+  }
   // Lock order: state, then queue (the order enqueue is called in). Holding the state lock
   // stops new changes from being applied on top of the ones being undone.
   std::lock_guard state_lock(state_mutex_);
@@ -286,11 +314,12 @@ void CommitQueue::write_back() {
   const bool written = !error && !compensation_.empty();
   if (written) {
     const ChangeSet* sets[] = {&compensation_};
-    error = log_.write(sets, sync_);
+    error = log_.write(sets, {next_event_, void_events_ ? next_event_ : 0}, sync_);
     if (error) {
       log_failed(error);
     } else {
       compensation_.clear();
+      void_events_ = false;
     }
   }
   std::lock_guard lock(mutex_);

@@ -11,6 +11,11 @@
 // writer thread or a write: in between, changes are refused at once, so a lasting fault (a full
 // disk) costs a flood of requests no disk work.
 //
+// Events: whoever writes numbers the events of the changes it writes (1, 2, 3...), the log stores
+// them in the same batch, and they are published once durable, in order. A failed write uses no
+// number: the next write numbers from where it did, after dropping any event the failed one may
+// have left on disk, so the numbers have no gaps.
+//
 // Who writes: a synced write waits for the disk, so it happens on the writer thread and callers
 // never block on it. An unsynced write costs less than waking a thread, so the caller that waits
 // for it leads: it writes everything queued (other callers' changes too) on its own thread, and
@@ -43,6 +48,8 @@ public:
   using Completion = std::function<void(std::error_code)>;
   // Called with the instance lock held, with change sets newest first, to take them back.
   using Undo = std::function<void(std::span<const ChangeSet>)>;
+  // Called with the events of each successful write, in order, before its callers are answered.
+  using Publish = std::function<void(std::vector<Event>&&)>;
 
   // Unsynced, callers write what they wait for; changes nobody waits for (and any a leader left
   // behind) are swept up by the writer thread this often.
@@ -57,11 +64,13 @@ public:
   CommitQueue(DurableLog& log, bool sync, StateLock& state_mutex, Undo undo,
               std::chrono::milliseconds sweep = kSweep,
               std::chrono::milliseconds rest_after = kRestAfter,
-              std::chrono::milliseconds storage_retry = kStorageRetry);
+              std::chrono::milliseconds storage_retry = kStorageRetry, Publish publish = {});
   ~CommitQueue();
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
 
+  // Before the first change: the newest event in the log, from which numbering goes on.
+  void start_events_after(std::uint64_t last);
   // Caller holds the state mutex. Returns the ticket to wait for.
   Ticket enqueue(ChangeSet changes);
   // Caller holds the state mutex. Runs `action` on the writer thread once everything queued
@@ -132,6 +141,7 @@ private:
   const std::chrono::milliseconds storage_retry_;
   StateLock& state_mutex_;
   Undo undo_;
+  Publish publish_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -153,6 +163,10 @@ private:
   std::chrono::steady_clock::time_point next_resume_{};
   std::vector<Pending> group_;          // the batch being written
   std::vector<const ChangeSet*> sets_;  // its change sets, as the log takes them
+  // Only whoever writes: the number the next event gets, and whether a failed write may have
+  // left events from it on.
+  std::uint64_t next_event_ = 1;
+  bool void_events_ = false;
   std::multimap<Ticket, Completion> waiters_;
   Stats stats_;
   bool stopping_ = false;

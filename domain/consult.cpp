@@ -45,7 +45,7 @@ Outcome<std::string> end_consult(Transaction& tx, const Caller& caller,
     close_work_item(item);
   }
   std::string outcome = item[consult_state].str();
-  tx.put(std::move(item));
+  tx.put(std::move(item), {}, EventType::consult_ended);
   return outcome;
 }
 

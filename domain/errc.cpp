@@ -20,6 +20,8 @@ public:
         return "conflict";
       case errc::storage_failure:
         return "storage failure";
+      case errc::gone:
+        return "gone";
     }
     return "unknown";
   }

@@ -16,6 +16,7 @@ enum class errc {
   method_not_allowed,  // the resource exists, the operation does not apply to it
   conflict,            // the request is fine but the state does not allow it
   storage_failure,     // the change could not be made durable; nothing was applied
+  gone,                // what was asked for is no longer kept (events beyond retention)
 };
 
 const std::error_category& domain_category();

@@ -79,7 +79,7 @@ Outcome<InboxActionDone> reject_work_item(Transaction& tx, const Caller& caller,
   item[work_item_field::assigned_to].clear();
   item[work_item_field::rejected] = "true";
   const InboxActionDone result = done(item);
-  tx.put(std::move(item));
+  tx.put(std::move(item), {}, EventType::rejected);
   return result;
 }
 

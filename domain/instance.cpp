@@ -32,7 +32,8 @@ Instance::Instance(const Clock& clock, DurableLog& log, const PasswordHasher& ha
               sync_timers(changes, false);
             }
           },
-          CommitQueue::kSweep, CommitQueue::kRestAfter, storage_retry) {}
+          CommitQueue::kSweep, CommitQueue::kRestAfter, storage_retry,
+          [this](std::vector<Event>&& events) { events_.publish(std::move(events)); }) {}
 
 Instance::~Instance() {
   commits_.stop();
@@ -127,7 +128,21 @@ std::error_code Instance::load(LoadMemory* memory) {
   builder.join();
   if (reading_failed) std::rethrow_exception(reading_failed);
   if (building_failed) std::rethrow_exception(building_failed);
+  // Events are numbered on from the log's newest; those before are read from the log.
+  commits_.start_events_after(log_.last_event());
+  events_.start_after(log_.last_event());
   return error;
+}
+
+Outcome<EventPage> Instance::events(const Caller& caller, const EventQuery& query) const {
+  auto filter = event_filter(caller, query.types);
+  if (!filter) return filter.failure();
+  return read_events(events_, log_, filter.value(), query);
+}
+
+CommitQueue::Ticket Instance::trim_events(TimePoint before, std::uint64_t keep) {
+  std::lock_guard lock(mutex_);
+  return commits_.enqueue_action([this, before, keep] { return log_.trim_events(before, keep); });
 }
 
 void Instance::put_loaded(std::vector<Record>& records) {

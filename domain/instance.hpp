@@ -15,6 +15,8 @@
 #include "domain/commit_queue.hpp"
 #include "domain/consult.hpp"
 #include "domain/durable_log.hpp"
+#include "domain/event_query.hpp"
+#include "domain/event_tail.hpp"
 #include "domain/inbox_actions.hpp"
 #include "domain/load_memory.hpp"
 #include "domain/offer_request.hpp"
@@ -111,6 +113,20 @@ public:
     return mutex_.stats();
   }
 
+  // The outcome events after query.after that `caller` may read (event_query.hpp). Reads the
+  // log when the tail in memory does not reach back to them: call it off the I/O threads unless
+  // events_in_memory(query.after).
+  Outcome<EventPage> events(const Caller& caller, const EventQuery& query) const;
+  bool events_in_memory(std::uint64_t after) const {
+    std::vector<EventPtr> none;
+    return events_.read(after, 0, {}, none).reached;
+  }
+  // The newest events, to wait on (EventTail::when_after).
+  EventTail& event_tail() { return events_; }
+  // Drops events older than `before`, or beyond the newest `keep`, on the writer thread (between
+  // writes); wait for the ticket with when_durable().
+  CommitQueue::Ticket trim_events(TimePoint before, std::uint64_t keep);
+
   // Runs in steps (TableScan), letting others have the lock in between: call it off the I/O
   // threads, as it may take a while on a large table.
   Answer<std::vector<Record>> list(const Caller& caller, const ListRequest& request);
@@ -176,6 +192,7 @@ private:
   TimeoutStats timeout_stats_;
   SysIdMap<TimerWheel::Handle> timer_of_;  // work item -> its timer
   TimeoutListener* listener_ = nullptr;
+  EventTail events_;  // before commits_, which publishes to it
   CommitQueue commits_;
 };
 

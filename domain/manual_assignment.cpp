@@ -37,11 +37,11 @@ Outcome<OfferAccepted> assign_work_item(Transaction& tx, const Caller& caller,
   if (current == work_item_state::queued) {
     item[offer_count] = std::to_string(parse_integer(item[offer_count]).value_or(0) + 1);
   }
-  offer_to(item, assignment.value(), tx);
+  const EventType event = offer_to(item, assignment.value(), tx);
   OfferAccepted accepted{std::string(kAssignmentRequested),
                          {item[display_name].str(), item.id.str(), item[document_id].str(),
                           item[document_table].str(), item[queue].str()}};
-  tx.put(std::move(item));
+  tx.put(std::move(item), {}, event);
   return accepted;
 }
 

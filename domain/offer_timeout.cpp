@@ -18,7 +18,8 @@ bool expire_offer(Transaction& tx, SysIdGenerator& ids, const SysId& work_item) 
   const auto agent = SysId::parse(agent_id);
   const auto presence = SysId::parse(presence_id);
   tx.put(std::move(item),
-         {{state, work_item_state::queued}, {assigned_to, ""}, {timed_out, "true"}});
+         {{state, work_item_state::queued}, {assigned_to, ""}, {timed_out, "true"}},
+         EventType::timed_out);
   // The presence state may have been deleted since the offer: then presence stays.
   if (agent && presence && tx.state().find(Table::sys_user, *agent) != nullptr &&
       tx.state().find(Table::awa_presence_state, *presence) != nullptr) {

@@ -52,12 +52,12 @@ Outcome<OfferAccepted> offer_work(Transaction& tx, SysIdGenerator& ids, const Ca
   if (const std::string* segment = given(request.external_segment_id)) {
     item[external_segment_id] = *segment;
   }
-  offer_to(item, a, tx);
+  const EventType event = offer_to(item, a, tx);
 
   OfferAccepted accepted{std::string(kAssignmentRequested),
                          {item[display_name].str(), item.id.str(), item[document_id].str(),
                           item[document_table].str(), *request.queue_id}};
-  tx.put(std::move(item));
+  tx.put(std::move(item), {}, event);
   return accepted;
 }
 

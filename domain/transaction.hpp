@@ -27,8 +27,10 @@ public:
   TimePoint now() const { return now_; }
 
   // Writes `record`, stamping sys_updated_on (and sys_created_on when new), with `changes` made
-  // to its values first: with the stamp, in one rebuild of the values.
-  void put(Record record, std::initializer_list<memory::PackedValues::FieldValue> changes = {}) {
+  // to its values first: with the stamp, in one rebuild of the values. `event`: what the change
+  // means (EventType); when none is named, the one the images imply (implied_event).
+  void put(Record record, std::initializer_list<memory::PackedValues::FieldValue> changes = {},
+           EventType event = EventType::none) {
     const Record* before = state_.find(record.table, record.id);
     const std::string stamp = format_table_time(now_);
     boost::container::small_vector<memory::PackedValues::FieldValue, 8> all(changes);
@@ -44,15 +46,18 @@ public:
       record.values.set_fields({all.data(), all.size()});
     }
     // One copy, for the log; the state takes the record, and gives back the one it held.
-    RecordChange change{record.table, record.id, std::nullopt, record};
+    RecordChange change{record.table, record.id, std::nullopt, record, event, now_};
     change.before = state_.exchange(std::move(record));
+    if (event == EventType::none) {
+      change.event = implied_event(change.before ? &*change.before : nullptr, *change.after);
+    }
     changes_.push_back(std::move(change));
   }
 
   void erase(Table table, const SysId& id) {
     const Record* before = state_.find(table, id);
     if (before == nullptr) return;
-    RecordChange change{table, id, *before, std::nullopt};
+    RecordChange change{table, id, *before, std::nullopt, EventType::none, now_};
     state_.apply(change, true);
     changes_.push_back(std::move(change));
   }

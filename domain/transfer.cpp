@@ -74,18 +74,22 @@ Outcome<OfferAccepted> transfer_work(Transaction& tx, SysIdGenerator& ids,
   to[external_segment_id] =
       request.external_segment_id.value_or(std::string(from[external_segment_id]));
   if (!blind) to[consult_state] = "open";
+  // A consult's offer is its consult.started; the work item a blind transfer moves from is
+  // transferred.
+  EventType to_event = blind ? EventType::none : EventType::consult_started;
   if (to_agent) {
     to[offer_count] = "1";
-    offer_to(to, assignment.value(), tx);
+    const EventType offered = offer_to(to, assignment.value(), tx);
+    if (blind) to_event = offered;
   }
   if (blind) close_work_item(from);
-  tx.put(std::move(from));
+  tx.put(std::move(from), {}, blind ? EventType::transferred : EventType::none);
 
   const std::string& queue_as_sent = to_agent ? *t.source_queue_id : *t.target_id;
   OfferAccepted accepted{std::string(kTransferRequested),
                          {to[display_name].str(), to.id.str(), to[document_id].str(),
                           to[document_table].str(), queue_as_sent}};
-  tx.put(std::move(to));
+  tx.put(std::move(to), {}, to_event);
   return accepted;
 }
 

@@ -9,10 +9,12 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
 #include "persistence/data_directory.hpp"
+#include "persistence/event_codec.hpp"
 #include "persistence/prefix_sorted_memtable.hpp"
 #include "persistence/record_codec.hpp"
 
@@ -163,19 +165,70 @@ RocksdbLog::RocksdbLog(const RocksdbOptions& options)
   db_options.create_if_missing = false;
 }
 
+namespace {
+
+const std::string kEventsFamily = "events";
+
+}  // namespace
+
 rocksdb::Status RocksdbLog::open() {
   remove_empty_write_ahead_logs(*db_options_->env, directory_);
+  // Events keep RocksDB's default memtable (a skip list), read while the server runs; the
+  // records keep ours (see the constructor).
+  rocksdb::ColumnFamilyOptions events_options(*db_options_);
+  events_options.memtable_factory = rocksdb::Options().memtable_factory;
+  const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(*db_options_)},
+      {kEventsFamily, events_options}};
+  rocksdb::DBOptions options(*db_options_);
+  options.create_missing_column_families = true;  // a database older than events gains them
   rocksdb::DB* db = nullptr;
-  auto status = rocksdb::DB::Open(*db_options_, directory_, &db);
-  if (status.ok()) db_.reset(db);
-  return status;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  const auto status = rocksdb::DB::Open(options, directory_, families, &handles, &db);
+  if (!status.ok()) return status;
+  return adopt(db, std::move(handles));
 }
 
 rocksdb::Status RocksdbLog::open_read_only() {
+  // Read-only, a family cannot be made: a database older than events is opened without it.
+  std::vector<std::string> names;
+  rocksdb::DB::ListColumnFamilies(*db_options_, directory_, &names).PermitUncheckedError();
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(*db_options_)}};
+  if (std::find(names.begin(), names.end(), kEventsFamily) != names.end()) {
+    families.emplace_back(kEventsFamily, rocksdb::ColumnFamilyOptions(*db_options_));
+  }
   rocksdb::DB* db = nullptr;
-  auto status = rocksdb::DB::OpenForReadOnly(*db_options_, directory_, &db);
-  if (status.ok()) db_.reset(db);
-  return status;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  const auto status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(*db_options_), directory_,
+                                                   families, &handles, &db);
+  if (!status.ok()) return status;
+  return adopt(db, std::move(handles));
+}
+
+rocksdb::Status RocksdbLog::adopt(rocksdb::DB* db,
+                                  std::vector<rocksdb::ColumnFamilyHandle*> handles) {
+  db_.reset(db);
+  handles_ = std::move(handles);
+  events_ = handles_.size() > 1 ? handles_[1] : nullptr;
+  std::uint64_t first = 0, last = 0;
+  if (events_ != nullptr) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions{}, events_));
+    it->SeekToFirst();
+    if (it->Valid()) first = decode_event_key({it->key().data(), it->key().size()}).value_or(0);
+    it->SeekToLast();
+    if (it->Valid()) last = decode_event_key({it->key().data(), it->key().size()}).value_or(0);
+    if (!it->status().ok()) return it->status();
+  }
+  first_event_.store(first, std::memory_order_release);
+  last_event_.store(last, std::memory_order_release);
+  return rocksdb::Status::OK();
+}
+
+void RocksdbLog::drop_handles() {
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  handles_.clear();
+  events_ = nullptr;
 }
 
 std::error_code RocksdbLog::resume() {
@@ -188,7 +241,9 @@ std::error_code RocksdbLog::resume() {
     unwritable_ = {};
     return {};
   }
+  std::unique_lock reopening(reopen_mutex_);
   if (db_) {
+    drop_handles();
     db_->Close().PermitUncheckedError();
     db_.reset();
   }
@@ -206,32 +261,89 @@ RocksdbLog::~RocksdbLog() {
 }
 
 void RocksdbLog::close() {
+  std::unique_lock reopening(reopen_mutex_);
   if (!db_) return;  // never opened again after a failure
   // A clean stop syncs the WAL, so it survives a power loss after. Not after a failed write:
   // RocksDB (as Debian builds it, with assertions) aborts syncing a WAL whose last write failed.
   if (!unwritable_) db_->FlushWAL(true).PermitUncheckedError();
+  drop_handles();
   db_->Close().PermitUncheckedError();
   db_.reset();
 }
 
-std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets, bool sync) {
-  rocksdb::WriteBatch batch;
-  for (const domain::ChangeSet* set : sets) {
-    for (const auto& change : *set) {
-      const std::string key = encode_key(change.table, change.id);
-      const auto status =
-          change.after ? batch.Put(key, encode_value(*change.after)) : batch.Delete(key);
-      if (!status.ok()) return to_error(status);
-    }
-  }
+std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets,
+                                  EventNumbers events, bool sync) {
   // After a failed write RocksDB refuses every write until told to resume (its background
   // error), and touching its failed files again may trip its assertions: wait for resume().
   if (unwritable_) return unwritable_;
+  rocksdb::WriteBatch batch;
+  if (events.void_from != 0) {
+    const auto status = batch.DeleteRange(events_, encode_event_key(events.void_from),
+                                          encode_event_key(UINT64_MAX));
+    if (!status.ok()) return to_error(status);
+  }
+  std::uint64_t seq = events.first;
+  for (const domain::ChangeSet* set : sets) {
+    for (const auto& change : *set) {
+      const std::string key = encode_key(change.table, change.id);
+      auto status = change.after ? batch.Put(key, encode_value(*change.after)) : batch.Delete(key);
+      if (status.ok() && domain::makes_event(change)) {
+        status = batch.Put(events_, encode_event_key(seq++), encode_event(change));
+      }
+      if (!status.ok()) return to_error(status);
+    }
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = sync;
   const auto status = db_->Write(write_options, &batch);
-  if (!status.ok()) unwritable_ = to_error(status);
-  return unwritable_;
+  if (!status.ok()) {
+    unwritable_ = to_error(status);
+    return unwritable_;
+  }
+  if (seq != events.first) {
+    last_event_.store(seq - 1, std::memory_order_release);
+    std::uint64_t none = 0;  // the first events ever written
+    first_event_.compare_exchange_strong(none, events.first, std::memory_order_acq_rel);
+  }
+  return {};
+}
+
+std::error_code RocksdbLog::read_events(std::uint64_t after,
+                                        const std::function<bool(domain::Event&&)>& sink) const {
+  std::shared_lock reading(reopen_mutex_);
+  if (!db_ || events_ == nullptr) return {};
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions{}, events_));
+  for (it->Seek(encode_event_key(after + 1)); it->Valid(); it->Next()) {
+    auto event = decode_event({it->key().data(), it->key().size()},
+                              {it->value().data(), it->value().size()});
+    if (!event) return to_error(rocksdb::Status::Corruption("undecodable event"));
+    if (!sink(std::move(*event))) break;
+  }
+  return to_error(it->status());
+}
+
+std::error_code RocksdbLog::trim_events(domain::TimePoint before, std::uint64_t keep) {
+  if (unwritable_) return unwritable_;
+  const std::uint64_t first = first_event();
+  const std::uint64_t last = last_event();
+  if (events_ == nullptr || first == 0 || first == last) return {};
+  // The first event kept: past the newest `keep`, then past those older than `before`.
+  std::uint64_t kept = std::max(first, last >= keep ? last - keep + 1 : first);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions{}, events_));
+  for (it->Seek(encode_event_key(kept)); it->Valid() && kept < last; it->Next()) {
+    const auto time = decode_event_time({it->value().data(), it->value().size()});
+    if (time && *time >= before) break;
+    kept = decode_event_key({it->key().data(), it->key().size()}).value_or(kept) + 1;
+  }
+  if (!it->status().ok()) return to_error(it->status());
+  kept = std::min(kept, last);  // the newest stays
+  if (kept <= first) return {};
+  rocksdb::WriteBatch batch;
+  auto status = batch.DeleteRange(events_, encode_event_key(first), encode_event_key(kept));
+  if (status.ok()) status = db_->Write(rocksdb::WriteOptions{}, &batch);
+  if (!status.ok()) return to_error(status);
+  first_event_.store(kept, std::memory_order_release);
+  return {};
 }
 
 std::error_code RocksdbLog::load(const memory::ValueDictionary& dictionary,

@@ -1,14 +1,20 @@
-// The durable log on RocksDB: every change set is one WriteBatch; `sync` fsyncs the WAL.
+// The durable log on RocksDB: every write is one WriteBatch; `sync` fsyncs the WAL. Records are
+// in the default column family, events in "events" (keyed by number; its own memtable, a skip
+// list, since events are read back while the server runs).
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
+#include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "domain/durable_log.hpp"
 #include "persistence/rocksdb_info_log.hpp"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
 class Env;
 class FileSystem;
@@ -38,12 +44,21 @@ public:
   ~RocksdbLog() override;
 
   // Refused without touching RocksDB after a failed write, until resume() succeeds.
-  std::error_code write(std::span<const domain::ChangeSet* const> sets, bool sync) override;
+  std::error_code write(std::span<const domain::ChangeSet* const> sets, EventNumbers events,
+                        bool sync) override;
   // RocksDB's own recovery (Resume()), else a close and a reopen for writing.
   std::error_code resume() override;
   std::error_code unwritable() const override { return unwritable_; }
   std::error_code load(const memory::ValueDictionary& dictionary,
                        const std::function<void(domain::Record&&)>& sink) override;
+  std::uint64_t last_event() const override { return last_event_.load(std::memory_order_acquire); }
+  std::uint64_t first_event() const override {
+    return first_event_.load(std::memory_order_acquire);
+  }
+  std::error_code read_events(std::uint64_t after,
+                              const std::function<bool(domain::Event&&)>& sink) const override;
+  // A range delete of the events before the first one kept.
+  std::error_code trim_events(domain::TimePoint before, std::uint64_t keep) override;
   // A RocksDB checkpoint: hard links to the table files, the memtable flushed first.
   std::error_code checkpoint(const std::filesystem::path& directory) override;
 
@@ -53,11 +68,21 @@ public:
 private:
   rocksdb::Status open();
   rocksdb::Status open_read_only();
+  // Takes the database opened with `handles` (default, then events if opened), and reads where
+  // the events start and end.
+  rocksdb::Status adopt(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  void drop_handles();
 
   std::string directory_;
   std::unique_ptr<rocksdb::Options> db_options_;
   std::unique_ptr<rocksdb::Env> env_;  // outlives db_
   std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* events_ = nullptr;  // null: an old database opened read-only
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // Readers of events (other threads) against a reopen after a failed write.
+  mutable std::shared_mutex reopen_mutex_;
+  std::atomic<std::uint64_t> first_event_{0};
+  std::atomic<std::uint64_t> last_event_{0};
   bool read_only_ = false;
   // Why writes are refused (a failed write, or opened read-only); cleared by resume().
   std::error_code unwritable_;

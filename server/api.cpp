@@ -34,6 +34,8 @@ unsigned status_of(errc kind) {
       return 409;
     case errc::storage_failure:
       return 503;
+    case errc::gone:
+      return 410;
   }
   return 500;
 }

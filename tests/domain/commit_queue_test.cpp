@@ -18,7 +18,7 @@ namespace {
 // A log whose writes wait until the test opens a gate, so the test controls what is pending.
 class GatedLog final : public DurableLog {
 public:
-  std::error_code write(std::span<const ChangeSet* const> sets, bool sync) override {
+  std::error_code write(std::span<const ChangeSet* const> sets, EventNumbers, bool sync) override {
     std::unique_lock lock(mutex_);
     entered_ = true;
     changed_.notify_all();
@@ -31,6 +31,12 @@ public:
                        const std::function<void(Record&&)>&) override {
     return {};
   }
+  std::uint64_t last_event() const override { return 0; }
+  std::uint64_t first_event() const override { return 0; }
+  std::error_code read_events(std::uint64_t, const std::function<bool(Event&&)>&) const override {
+    return {};
+  }
+  std::error_code trim_events(TimePoint, std::uint64_t) override { return {}; }
   std::error_code checkpoint(const std::filesystem::path&) override {
     return std::make_error_code(std::errc::not_supported);
   }
@@ -58,7 +64,7 @@ private:
 // Records which thread made each write, and how many change sets it carried.
 class ThreadRecordingLog final : public DurableLog {
 public:
-  std::error_code write(std::span<const ChangeSet* const> sets, bool) override {
+  std::error_code write(std::span<const ChangeSet* const> sets, EventNumbers, bool) override {
     std::lock_guard lock(mutex_);
     writes.push_back({std::this_thread::get_id(), sets.size()});
     return {};
@@ -67,6 +73,12 @@ public:
                        const std::function<void(Record&&)>&) override {
     return {};
   }
+  std::uint64_t last_event() const override { return 0; }
+  std::uint64_t first_event() const override { return 0; }
+  std::error_code read_events(std::uint64_t, const std::function<bool(Event&&)>&) const override {
+    return {};
+  }
+  std::error_code trim_events(TimePoint, std::uint64_t) override { return {}; }
   std::error_code checkpoint(const std::filesystem::path&) override { return {}; }
   struct Write {
     std::thread::id thread;

@@ -42,7 +42,7 @@ void write_pending_items(LifecycleFixture& fixture, int count) {
     items.push_back({domain::Table::awa_work_item, item.id, std::nullopt, std::move(item)});
   }
   const domain::ChangeSet* sets[] = {&items};
-  BOOST_REQUIRE(!fixture.log.write(sets, false));
+  BOOST_REQUIRE(!fixture.log.write(sets, {}, false));
 }
 
 // Which threads entered and left the load's memory.

@@ -27,7 +27,7 @@ void make_database(const fs::path& dir, bool flushed) {
   const auto record = testing::queue_record("kept");
   const domain::ChangeSet set{{domain::Table::awa_queue, record.id, std::nullopt, record}};
   const domain::ChangeSet* sets[] = {&set};
-  BOOST_REQUIRE(!log.write(sets, true));
+  BOOST_REQUIRE(!log.write(sets, {}, true));
   if (flushed) {
     testing::TempDir checkpoints;  // a checkpoint flushes the memtable into a table file
     BOOST_REQUIRE(!log.checkpoint(checkpoints.path() / "c"));

@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(a_power_loss_keeps_every_synced_write_and_drops_the_rest) {
       const Record r = queue_record(sync ? "synced" : "unsynced");
       const domain::ChangeSet set{{Table::awa_queue, r.id, std::nullopt, r}};
       const domain::ChangeSet* sets[] = {&set};
-      BOOST_REQUIRE(!log.write(sets, sync));
+      BOOST_REQUIRE(!log.write(sets, {}, sync));
       (sync ? synced : unsynced).insert(r.id);
     };
     for (int i = 0; i < 200; ++i) write(true);

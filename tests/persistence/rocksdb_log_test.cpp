@@ -49,7 +49,7 @@ BOOST_AUTO_TEST_CASE(writes_survive_reopening) {
     const domain::ChangeSet second{{Table::awa_queue, a.id, a, a2},
                                    {Table::awa_queue, b.id, b, std::nullopt}};
     const domain::ChangeSet* sets[] = {&first, &second};
-    BOOST_REQUIRE(!log.write(sets, true));
+    BOOST_REQUIRE(!log.write(sets, {}, true));
   }
   persistence::RocksdbLog reopened({dir.path()});
   const auto all = load_all(reopened);
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(a_database_written_as_text_reads_and_takes_compact_records_
     persistence::RocksdbLog log({dir.path()});
     const domain::ChangeSet set{{Table::awa_queue, added.id, std::nullopt, added}};
     const domain::ChangeSet* sets[] = {&set};
-    BOOST_REQUIRE(!log.write(sets, true));
+    BOOST_REQUIRE(!log.write(sets, {}, true));
   }
   persistence::RocksdbLog reopened({dir.path()});
   const auto all = load_all(reopened);
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(an_unclosed_database_recovers_from_its_write_ahead_log) {
     auto* log = new persistence::RocksdbLog({dir.path()});
     const domain::ChangeSet set{{Table::awa_queue, a.id, std::nullopt, a}};
     const domain::ChangeSet* sets[] = {&set};
-    BOOST_REQUIRE(!log->write(sets, false));
+    BOOST_REQUIRE(!log->write(sets, {}, false));
     // Copy the directory while the database is open and unflushed: what a crash leaves.
     std::filesystem::copy(dir.path(), copy.path() / "crashed",
                           std::filesystem::copy_options::recursive);
@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(restarts_that_write_nothing_leave_no_logs_behind) {
     persistence::RocksdbLog log({dir.path()});
     const domain::ChangeSet set{{Table::awa_queue, a.id, std::nullopt, a}};
     const domain::ChangeSet* sets[] = {&set};
-    BOOST_REQUIRE(!log.write(sets, true));
+    BOOST_REQUIRE(!log.write(sets, {}, true));
   }
   for (int restart = 0; restart < 12; ++restart) {
     persistence::RocksdbLog log({dir.path()});
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(a_second_opening_of_a_directory_in_use_leaves_the_first_one
     BOOST_CHECK_THROW(persistence::RocksdbLog({dir.path()}), std::runtime_error);
     const domain::ChangeSet set{{Table::awa_queue, a.id, std::nullopt, a}};
     const domain::ChangeSet* sets[] = {&set};
-    BOOST_REQUIRE(!first.write(sets, true));
+    BOOST_REQUIRE(!first.write(sets, {}, true));
   }
   // Only in that log: had the second opening removed it, the write would be gone.
   persistence::RocksdbLog reopened({dir.path()});

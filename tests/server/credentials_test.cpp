@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_stored_hash_of_the_empty_password_signs_no_one_in) {
   user.values[domain::user_field::active] = "true";
   const domain::ChangeSet set{{domain::Table::sys_user, user.id, std::nullopt, user}};
   const domain::ChangeSet* sets[] = {&set};
-  BOOST_REQUIRE(!old_log.write(sets, false));
+  BOOST_REQUIRE(!old_log.write(sets, {}, false));
   domain::Instance old(clock, old_log, hasher, false);
   BOOST_REQUIRE(!old.load());
   server::Authenticator auth(old, hasher);

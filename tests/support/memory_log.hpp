@@ -16,7 +16,8 @@ namespace awa::testing {
 
 class MemoryLog final : public domain::DurableLog {
 public:
-  std::error_code write(std::span<const domain::ChangeSet* const> sets, bool sync) override {
+  std::error_code write(std::span<const domain::ChangeSet* const> sets, EventNumbers numbers,
+                        bool sync) override {
     std::lock_guard lock(mutex_);
     ++writes;
     written_.notify_all();
@@ -24,6 +25,8 @@ public:
     if (fail_writes && !failed_writes_reach_disk) {
       return std::make_error_code(std::errc::no_space_on_device);
     }
+    if (numbers.void_from != 0) events.erase(events.lower_bound(numbers.void_from), events.end());
+    std::uint64_t seq = numbers.first;
     for (const auto* set : sets) {
       for (const auto& change : *set) {
         const auto key = std::make_pair(change.table, change.id);
@@ -35,9 +38,38 @@ public:
         } else {
           records.erase(key);
         }
+        if (domain::makes_event(change)) {
+          domain::RecordChange copy = change;
+          domain::Event event = domain::take_event(copy, seq++);
+          event.record.values.recode(memory::ValueDictionary::fixed());
+          events.insert_or_assign(event.seq, std::move(event));
+        }
       }
     }
     if (fail_writes) return std::make_error_code(std::errc::io_error);  // e.g. the sync failed
+    return {};
+  }
+  std::uint64_t last_event() const override {
+    std::lock_guard lock(mutex_);
+    return events.empty() ? 0 : events.rbegin()->first;
+  }
+  std::uint64_t first_event() const override {
+    std::lock_guard lock(mutex_);
+    return events.empty() ? 0 : events.begin()->first;
+  }
+  std::error_code read_events(std::uint64_t after,
+                              const std::function<bool(domain::Event&&)>& sink) const override {
+    std::lock_guard lock(mutex_);
+    for (auto it = events.upper_bound(after); it != events.end(); ++it) {
+      if (!sink(domain::Event(it->second))) break;
+    }
+    return {};
+  }
+  std::error_code trim_events(domain::TimePoint before, std::uint64_t keep) override {
+    std::lock_guard lock(mutex_);
+    while (events.size() > 1 && (events.size() > keep || events.begin()->second.time < before)) {
+      events.erase(events.begin());
+    }
     return {};
   }
   std::error_code load(const memory::ValueDictionary& dictionary,
@@ -76,6 +108,7 @@ public:
 
   std::map<std::filesystem::path, std::map<std::pair<domain::Table, domain::SysId>, domain::Record>>
       checkpoints;
+  std::map<std::uint64_t, domain::Event> events;  // by number
   std::atomic<bool> fail_writes{false};
   // A failing write still leaves its records in the log, as a WAL append whose sync failed may.
   std::atomic<bool> failed_writes_reach_disk{false};
@@ -83,7 +116,7 @@ public:
   std::atomic<int> syncs{0};
 
 private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable written_;
   std::map<std::pair<domain::Table, domain::SysId>, domain::Record> records;
 };
