@@ -1,6 +1,7 @@
 #include "domain/event.hpp"
 
 #include <array>
+#include <ostream>
 
 #include "domain/assignment.hpp"
 
@@ -31,6 +32,10 @@ std::optional<EventType> event_type_named(std::string_view name) {
     if (kNames[i] == name) return static_cast<EventType>(i);
   }
   return std::nullopt;
+}
+
+std::ostream& operator<<(std::ostream& out, EventType type) {
+  return out << (type == EventType::none ? "none" : event_type_name(type));
 }
 
 EventType implied_event(const Record* before, const Record& after) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string_view>
 
@@ -27,6 +28,7 @@ inline constexpr std::size_t kEventTypeCount = 10;  // with none
 // The CloudEvents type: "awa.work_item.offered" ...; empty for none.
 std::string_view event_type_name(EventType type);
 std::optional<EventType> event_type_named(std::string_view name);
+std::ostream& operator<<(std::ostream& out, EventType type);
 
 // The type a change makes when its rule names none: a work item whose state became
 // pending_accept, accepted or cancelled (as a Table API write may make it); an agent's presence

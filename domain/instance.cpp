@@ -196,7 +196,10 @@ std::error_code Instance::initialize(const InitialData& data) {
     seed_presence_states(tx);
     seed_admin(tx, ids_, admin_hash);
     if (data.demo) seed_demo(tx, ids_, hasher_);
-    ticket = commits_.enqueue(tx.commit());
+    // The server's own setting up, not an outcome anyone waits to hear of: no events.
+    ChangeSet seed = tx.commit();
+    for (auto& change : seed) change.event = EventType::none;
+    ticket = commits_.enqueue(std::move(seed));
   }
   std::promise<std::error_code> written;
   commits_.when_durable(ticket, [&](std::error_code error) { written.set_value(error); });
