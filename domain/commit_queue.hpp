@@ -159,14 +159,13 @@ private:
   // why not yet, and when to try again.
   ChangeSet compensation_;
   bool log_down_ = false;
+  bool void_events_ = false;  // a failed write may have left events from next_event_ on
   std::error_code log_error_;
   std::chrono::steady_clock::time_point next_resume_{};
   std::vector<Pending> group_;          // the batch being written
   std::vector<const ChangeSet*> sets_;  // its change sets, as the log takes them
-  // Only whoever writes: the number the next event gets, and whether a failed write may have
-  // left events from it on.
+  // Only whoever writes: the number the next event gets.
   std::uint64_t next_event_ = 1;
-  bool void_events_ = false;
   std::multimap<Ticket, Completion> waiters_;
   Stats stats_;
   bool stopping_ = false;

@@ -184,7 +184,7 @@ rocksdb::Status RocksdbLog::open() {
   options.create_missing_column_families = true;  // a database older than events gains them
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  const auto status = rocksdb::DB::Open(options, directory_, families, &handles, &db);
+  auto status = rocksdb::DB::Open(options, directory_, families, &handles, &db);
   if (!status.ok()) return status;
   return adopt(db, std::move(handles));
 }
@@ -200,8 +200,8 @@ rocksdb::Status RocksdbLog::open_read_only() {
   }
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  const auto status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(*db_options_), directory_,
-                                                   families, &handles, &db);
+  auto status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(*db_options_), directory_, families,
+                                             &handles, &db);
   if (!status.ok()) return status;
   return adopt(db, std::move(handles));
 }
