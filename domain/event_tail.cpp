@@ -12,7 +12,8 @@ void EventTail::start_after(std::uint64_t last) {
 
 void EventTail::publish(std::vector<Event>&& events) {
   if (events.empty()) return;
-  std::map<std::uint64_t, Wake> woken;
+  std::lock_guard waking(waking_);
+  std::map<std::uint64_t, Waiting> woken;
   {
     std::lock_guard lock(mutex_);
     for (auto& event : events) {
@@ -22,7 +23,7 @@ void EventTail::publish(std::vector<Event>&& events) {
     while (events_.size() > capacity_) events_.pop_front();
     woken.swap(waiting_);
   }
-  for (auto& [handle, wake] : woken) wake();
+  for (auto& [handle, waiting] : woken) waiting.wake();
 }
 
 std::uint64_t EventTail::last() const {
@@ -50,7 +51,7 @@ EventTail::Read EventTail::read(std::uint64_t after, std::size_t limit, const Ev
   return read;
 }
 
-std::uint64_t EventTail::when_after(std::uint64_t after, Wake wake) {
+std::uint64_t EventTail::when_after(std::uint64_t after, Wake wake, const void* owner) {
   std::unique_lock lock(mutex_);
   if (last_ > after) {
     lock.unlock();
@@ -58,13 +59,20 @@ std::uint64_t EventTail::when_after(std::uint64_t after, Wake wake) {
     return 0;
   }
   const std::uint64_t handle = next_handle_++;
-  waiting_.emplace(handle, std::move(wake));
+  waiting_.emplace(handle, Waiting{std::move(wake), owner});
   return handle;
 }
 
 void EventTail::forget(std::uint64_t handle) {
+  std::lock_guard waking(waking_);
   std::lock_guard lock(mutex_);
   waiting_.erase(handle);
+}
+
+void EventTail::forget_all_of(const void* owner) {
+  std::lock_guard waking(waking_);
+  std::lock_guard lock(mutex_);
+  std::erase_if(waiting_, [owner](const auto& entry) { return entry.second.owner == owner; });
 }
 
 }  // namespace awa::domain

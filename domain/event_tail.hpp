@@ -48,18 +48,26 @@ public:
             std::vector<EventPtr>& out) const;
 
   // Calls `wake` once, on the publishing thread, when an event after `after` is published (at
-  // once, on this thread, if there is one). The handle lets the caller give up waiting.
+  // once, on this thread, if there is one). The handle lets the caller give up waiting; `owner`
+  // lets it give up all its waits at once (when it goes away).
   using Wake = std::function<void()>;
-  std::uint64_t when_after(std::uint64_t after, Wake wake);
+  std::uint64_t when_after(std::uint64_t after, Wake wake, const void* owner = nullptr);
+  // Once these return, the wake will not be called, nor is it being called.
   void forget(std::uint64_t handle);
+  void forget_all_of(const void* owner);
 
 private:
   const std::size_t capacity_;
   mutable std::mutex mutex_;
+  std::mutex waking_;            // held while wakes are called, so that forgetting one waits for it
   std::deque<EventPtr> events_;  // seq last_ - size + 1 ... last_
   std::uint64_t last_ = 0;
   std::uint64_t next_handle_ = 1;
-  std::map<std::uint64_t, Wake> waiting_;  // by handle
+  struct Waiting {
+    Wake wake;
+    const void* owner;
+  };
+  std::map<std::uint64_t, Waiting> waiting_;  // by handle
 };
 
 }  // namespace awa::domain

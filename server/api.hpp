@@ -13,6 +13,7 @@
 #include "domain/instance.hpp"
 #include "server/basic_auth.hpp"
 #include "server/body_format.hpp"
+#include "server/delayed_calls.hpp"
 #include "server/http_message.hpp"
 #include "server/login_limiter.hpp"
 #include "server/rate_limited_log.hpp"
@@ -48,6 +49,10 @@ public:
   // `snapshots` may be null: no snapshot endpoint then.
   Api(domain::Instance& instance, Authenticator& authenticator, Offload offload,
       Snapshots* snapshots = nullptr, ApiOptions options = {});
+  // Long polls still waiting are dropped unanswered.
+  ~Api() override;
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
 
   // RequestHandler, for the HTTP layer. A principal is a domain::Caller.
   std::optional<Principal> known(const HttpRequest& head) const override;
@@ -58,6 +63,8 @@ public:
     handle(request, caller_of(principal), std::move(respond), Lead::on_flush);
   }
   void end_of_round() override { flush(); }
+  // Long polls are answered at once, as they stand.
+  void stopping() override;
   HttpResponse error(unsigned status, std::string_view message,
                      std::string_view detail) const override {
     return error_response(status, message, detail);
@@ -115,6 +122,16 @@ private:
   void check(Call& call);
   void list_snapshots(Call& call);
   void take_snapshot(Call& call);
+  void events(Call& call);
+  // The events query's parameters (after, limit, types, wait); the answer when one is wrong.
+  static std::optional<HttpResponse> parse_event_query(const Route& route,
+                                                       domain::EventQuery& query,
+                                                       std::chrono::seconds& wait);
+  // Answers with the events after query.after, waiting for one until `wait_until`; read on this
+  // thread when `on_this_thread` and they are in memory, else on the slow pool.
+  void read_events(const domain::Caller& caller, const domain::EventQuery& query,
+                   DelayedCalls::Clock::time_point wait_until, Respond respond,
+                   bool on_this_thread);
   void list_table(Call& call);
   void get_record(Call& call);
   void create_record(Call& call);
@@ -164,6 +181,8 @@ private:
   LoginLimiter login_limiter_;
   RateLimitedLog refused_sign_ins_;
   std::atomic<bool> writes_failing_{false};
+  std::atomic<bool> stopping_{false};
+  DelayedCalls delayed_;  // last: its thread stops first
 };
 
 }  // namespace awa::server

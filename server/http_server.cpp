@@ -73,6 +73,7 @@ struct HttpServer::Impl {
     net::post(acceptor.get_executor(), [this] {
       boost::system::error_code ignored;
       stopping = true;
+      handler.stopping();
       acceptor.cancel(ignored);  // the accept handler closes it (see deadline_passed)
       signals.cancel(ignored);
       for (auto& session : registry.live()) session->stop();

@@ -14,6 +14,7 @@
 #include "persistence/rocksdb_log.hpp"
 #include "server/api.hpp"
 #include "server/basic_auth.hpp"
+#include "server/event_retention.hpp"
 #include "server/http_server.hpp"
 #include "server/huge_page_load_arena.hpp"
 #include "server/log.hpp"
@@ -154,6 +155,12 @@ int serve(const server::Settings& settings) {
   server::log::info("loaded " + std::to_string(instance.record_count()) + " records from " +
                     settings.data_dir);
 
+  server::EventRetention retention(instance, clock,
+                                   std::chrono::hours(settings.event_retention_hours),
+                                   settings.event_retention_count);
+  if (const auto error = retention.start()) {
+    server::log::warn("trimming old events failed (they stay until it works): " + error.message());
+  }
   server::TimeoutDriver timeouts(instance);
   timeouts.start();
   server::log::info(std::to_string(instance.pending_timeouts()) + " offers counting down");
@@ -170,6 +177,7 @@ int serve(const server::Settings& settings) {
   slow_work.join();  // idle by now: every request in hand was answered before run() returned
 
   timeouts.stop();
+  retention.stop();
   snapshots.stop();
   instance.stop();
   const auto written = instance.commit_stats();

@@ -92,7 +92,7 @@ void put_string(bj::object& o, std::string_view key, std::string_view value) {
   o.emplace(key, value);
 }
 
-bj::object record_object(const domain::Record& record, const std::vector<std::string>* fields) {
+bj::object table_api_object(const domain::Record& record, const std::vector<std::string>* fields) {
   const auto wanted = [&](std::string_view name) {
     return fields == nullptr || std::find(fields->begin(), fields->end(), name) != fields->end();
   };
@@ -391,8 +391,12 @@ bj::value error(std::string_view message, std::optional<std::string_view> detail
   return o;
 }
 
+bj::object record_object(const domain::Record& r, const std::vector<std::string>* fields) {
+  return table_api_object(r, fields);
+}
+
 bj::value record(const domain::Record& r, const std::vector<std::string>* fields) {
-  return result(record_object(r, fields));
+  return result(table_api_object(r, fields));
 }
 
 std::optional<std::string> records_body(const std::vector<domain::Record>& rs,
@@ -402,7 +406,7 @@ std::optional<std::string> records_body(const std::vector<domain::Record>& rs,
   std::string out =
       xml ? R"(<?xml version="1.0" encoding="UTF-8"?><response><result>)" : R"({"result":[)";
   for (std::size_t i = 0; i < rs.size(); ++i) {
-    const bj::value record = record_object(rs[i], fields);
+    const bj::value record = table_api_object(rs[i], fields);
     if (xml) {
       xml::append_element(out, "entry", record);
     } else {

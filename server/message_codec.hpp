@@ -53,7 +53,11 @@ boost::json::value offer_failure(std::string_view message);
 // {"error": {"message": ..., "detail": ...}, "status": "failure"}; no detail: null.
 boost::json::value error(std::string_view message, std::optional<std::string_view> detail = {});
 
-// Only `fields` when given (sysparm_fields); the password field never.
+// The record's fields as the Table API shows them: only `fields` when given (sysparm_fields);
+// the password field never.
+boost::json::object record_object(const domain::Record& record,
+                                  const std::vector<std::string>* fields = nullptr);
+// {"result": record_object(...)}.
 boost::json::value record(const domain::Record& record,
                           const std::vector<std::string>* fields = nullptr);
 // {"result": [records...]} as `format` text, record by record; empty once it would take more

@@ -55,6 +55,8 @@ public:
   virtual void handle(HttpRequest request, const Principal& principal, Respond respond) = 0;
   // An I/O thread calls this once per round of requests it handled: they share one write.
   virtual void end_of_round() = 0;
+  // The server is stopping: answer now what would wait (a long poll), so that it can.
+  virtual void stopping() = 0;
   // An error in the handler's envelope, for what the HTTP layer refuses itself.
   virtual HttpResponse error(unsigned status, std::string_view message,
                              std::string_view detail) const = 0;

@@ -155,6 +155,14 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
          {"snapshot-keep", &Settings::snapshot_keep, 5, 1, 1000,
           "snapshots to keep; older ones are deleted"},
          checks);
+  add<U>(options, s,
+         {"event-retention-hours", &Settings::event_retention_hours, 72, 1, 87600,
+          "outcome events are kept this many hours (the newest always stays)"},
+         checks);
+  add<Z>(options, s,
+         {"event-retention-count", &Settings::event_retention_count, 10000000, 1, 1000000000000,
+          "outcome events are kept up to this many, the newest"},
+         checks);
   options.add_options()(
       "snapshot-dir", po::value(&s.snapshot_dir),
       "where snapshots go (default: <data-dir>.snapshots); start a server on a copy of one to "

@@ -39,6 +39,8 @@ struct Settings {
   std::string snapshot_dir;                // <data-dir>.snapshots unless given
   unsigned snapshot_interval_seconds = 0;  // 0: only on demand
   unsigned snapshot_keep = 0;
+  unsigned event_retention_hours = 0;
+  std::size_t event_retention_count = 0;
   std::string tls_certificate;  // PEM chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;
   std::string tls_key_password_file;  // the first line of it decrypts an encrypted --tls-key
