@@ -3,7 +3,9 @@
 // and checked: every acknowledged change is there (the one request in flight per client may or
 // may not have landed), nothing breaks the contract (the server's own invariant check, which
 // includes "every pending countdown has a timer"), and, once quiet, what the server serves equals
-// what RocksDB alone holds after another SIGKILL.
+// what RocksDB alone holds after another SIGKILL; and the event log holds exactly one event per
+// acknowledged change that makes one (numbered 1, 2, 3... without a gap), plus one for each
+// request in flight that turned out to have landed.
 // CI runs 30 cycles; `e2e_tests --run_test=crash_loop -- --cycles 2000` runs more.
 #include <boost/test/unit_test.hpp>
 
@@ -55,6 +57,9 @@ struct ClientModel {
   std::optional<std::string> maybe_presence;
   std::optional<std::pair<std::string, WorkItemState>> maybe_item;  // id empty: unknown yet
   std::vector<std::string> problems;  // unexpected answers (checked on the main thread)
+  // Changes that make an event, acknowledged or found landed: every presence switch and every
+  // step of a document (an offer, an accept, a transfer back to the queue) makes one.
+  int events = 0;
 };
 
 std::string agent_body(const std::string_view presence) {
@@ -128,6 +133,7 @@ public:
       const std::string presence(json_of(agent).at("result").at("presence").at("name").as_string());
       BOOST_TEST_REQUIRE((presence == m.presence || presence == m.maybe_presence),
                          "presence " << presence << ", acknowledged " << m.presence);
+      if (presence != m.presence) ++m.events;  // the switch in flight landed
       m.presence = presence;
 
       for (const auto& document : m.documents) {
@@ -142,6 +148,7 @@ public:
         BOOST_TEST_REQUIRE(matches, "document " << document << ": acknowledged " << acked.id << " "
                                                 << acked.state << ", found " << seen.id << " "
                                                 << seen.state);
+        if (!(seen == acked)) ++m.events;  // the step in flight landed
         m.items[document] = seen;
       }
       m.maybe_queue.reset();
@@ -151,6 +158,31 @@ public:
     const auto check = client.get("/api/now/awa-server/check", admin());
     BOOST_REQUIRE(check.status == 200u);
     BOOST_TEST(check.body == R"({"result":{"violations":[]}})");
+  }
+
+  // The event log: 1, 2, 3... with no gap, one per change that makes one, none more.
+  void check_events() {
+    auto client = demo.client();
+    std::uint64_t expected = 1;
+    for (std::uint64_t after = 0;;) {
+      const auto page = client.get(
+          "/api/now/awa-server/events?limit=10000&after=" + std::to_string(after), admin());
+      BOOST_REQUIRE_MESSAGE(page.status == 200u, page.body);
+      const auto body = json_of(page);
+      const auto& events = body.at("result").as_array();
+      for (const auto& event : events) {
+        BOOST_TEST_REQUIRE(
+            event.at("id").as_string() == std::to_string(expected),
+            "event " << event.at("id").as_string() << " where " << expected << " was due");
+        ++expected;
+      }
+      if (events.empty()) break;
+      after = static_cast<std::uint64_t>(body.at("next").as_int64());
+    }
+    int changes = setup_events;
+    for (const auto& m : models) changes += m.events;
+    BOOST_TEST(expected - 1 == static_cast<std::uint64_t>(changes),
+               expected - 1 << " events for " << changes << " changes that make one");
   }
 
   // Quiet: what the server serves now must be in RocksDB, even after a SIGKILL.
@@ -197,9 +229,10 @@ public:
   static constexpr int kDocumentsPerClient = 4;
   DemoServer demo;
   std::vector<ClientModel> models;
+  int setup_events = 0;  // each agent created is made Available: a presence event
 
 private:
-  static std::string create_agent(HttpClient& client, const std::string& name) {
+  std::string create_agent(HttpClient& client, const std::string& name) {
     const auto created = client.post(
         "/api/now/table/sys_user",
         R"({"user_name": ")" + name + R"(", "roles": "awa_agent,awa_external_user"})", admin());
@@ -210,6 +243,7 @@ private:
             .request("PUT", "/api/now/awa/agents/" + id, agent_body(ps::available),
                      {{"Authorization", integration()}, {"Content-Type", "application/json"}})
             .status == 200u);
+    ++setup_events;
     return id;
   }
 
@@ -276,6 +310,7 @@ private:
                                          agent_body(away ? ps::away : ps::available), json);
           if (r.status == 200u) {
             m.presence = *m.maybe_presence;
+            ++m.events;
           } else {
             m.problems.push_back("presence answered " + r.body);
           }
@@ -307,6 +342,7 @@ private:
       if (r.status == 200u) {
         item = {std::string(json_of(r).at("result").at("work_item").at("sys_id").as_string()),
                 "pending_accept"};
+        ++m.events;
       }
     } else if (item.state == "pending_accept") {
       m.maybe_item = {document, {item.id, "accepted"}};
@@ -314,7 +350,10 @@ private:
           "POST", "/api/now/awa/inbox/actions/accept",
           R"({"agent_id": ")" + m.offer_agent + R"(", "work_item_id": ")" + item.id + R"("})",
           json);
-      if (r.status == 200u) item.state = "accepted";
+      if (r.status == 200u) {
+        item.state = "accepted";
+        ++m.events;
+      }
     } else {  // accepted: back to the queue, as a new queued work item
       m.maybe_item = {document, {"", "queued"}};
       r = client.request("POST", offer_path,
@@ -325,6 +364,7 @@ private:
       if (r.status == 200u) {
         item = {std::string(json_of(r).at("result").at("work_item").at("sys_id").as_string()),
                 "queued"};
+        ++m.events;
       }
     }
     if (r.status != 200u) {
@@ -348,6 +388,7 @@ BOOST_AUTO_TEST_CASE(every_acknowledged_change_survives_sigkill_at_random_moment
       loop.run_and_kill(cycle, std::uniform_int_distribution<int>(5, 150)(random));
       loop.restart(cycle);
       loop.verify_and_adopt();
+      loop.check_events();
       loop.compare_with_rocksdb_alone();
       loop.restart(cycle);
     }
