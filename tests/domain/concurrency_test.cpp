@@ -149,6 +149,23 @@ BOOST_AUTO_TEST_CASE(concurrent_lifecycles_keep_every_invariant) {
     BOOST_REQUIRE(record.outcome->values == values);
   }
   BOOST_TEST(rebuilt.violations().empty());
+
+  // Events: numbered 1..N without a gap in the log, published in that order, and each one's
+  // record the state its change left (the work item's last event shows it as it is now).
+  BOOST_REQUIRE(!log.events.empty());
+  std::uint64_t expected = 1;
+  std::map<domain::SysId, const domain::Event*> last_of;
+  for (const auto& [seq, event] : log.events) {
+    BOOST_REQUIRE(seq == expected++);
+    if (event.record.table == domain::Table::awa_work_item) last_of[event.record.id] = &event;
+  }
+  BOOST_TEST(instance.event_tail().last() == log.events.rbegin()->first);
+  for (const auto& [id, event] : last_of) {
+    const auto now = instance.get(admin, "awa_work_item", id.str());
+    BOOST_REQUIRE(now.outcome.ok());
+    BOOST_TEST(now.outcome.value()[domain::work_item_field::state] ==
+               event->record[domain::work_item_field::state]);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
