@@ -54,17 +54,18 @@ std::optional<std::uint64_t> decode_event_key(std::string_view key) {
   return seq;
 }
 
-std::string encode_event(const domain::RecordChange& change) {
+std::string encode_event(const domain::RecordChange& change, std::string_view record_value) {
   const domain::Record& record = *change.after;
   const domain::EventFacts facts = domain::facts_of(change);
   std::string out;
+  out.reserve(64 + facts.previous.size() + facts.agent.size() + record_value.size());
   out.push_back(kEventFormat);
   out.push_back(static_cast<char>(change.event));
   memory::put_varint(out, static_cast<std::uint64_t>(change.at.time_since_epoch().count()));
   put_text(out, facts.previous);
   put_text(out, facts.agent);
   put_text(out, encode_key(record.table, record.id));
-  out.append(encode_value(record));
+  out.append(record_value);
   return out;
 }
 

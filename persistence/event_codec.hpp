@@ -14,8 +14,9 @@ namespace awa::persistence {
 
 std::string encode_event_key(std::uint64_t seq);
 std::optional<std::uint64_t> decode_event_key(std::string_view key);
-// The event `change` makes (domain::makes_event), numbered by its key.
-std::string encode_event(const domain::RecordChange& change);
+// The event `change` makes (domain::makes_event), numbered by its key; `record_value` is
+// encode_value(*change.after), which the write has made already.
+std::string encode_event(const domain::RecordChange& change, std::string_view record_value);
 // Empty when the bytes are not an event of this format. Its record is coded against
 // ValueDictionary::fixed().
 std::optional<domain::Event> decode_event(std::string_view key, std::string_view value);

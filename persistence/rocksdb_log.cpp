@@ -286,9 +286,14 @@ std::error_code RocksdbLog::write(std::span<const domain::ChangeSet* const> sets
   for (const domain::ChangeSet* set : sets) {
     for (const auto& change : *set) {
       const std::string key = encode_key(change.table, change.id);
-      auto status = change.after ? batch.Put(key, encode_value(*change.after)) : batch.Delete(key);
+      if (!change.after) {
+        if (const auto status = batch.Delete(key); !status.ok()) return to_error(status);
+        continue;
+      }
+      const std::string value = encode_value(*change.after);
+      auto status = batch.Put(key, value);
       if (status.ok() && domain::makes_event(change)) {
-        status = batch.Put(events_, encode_event_key(seq++), encode_event(change));
+        status = batch.Put(events_, encode_event_key(seq++), encode_event(change, value));
       }
       if (!status.ok()) return to_error(status);
     }

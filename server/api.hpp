@@ -123,10 +123,6 @@ private:
   void list_snapshots(Call& call);
   void take_snapshot(Call& call);
   void events(Call& call);
-  // The events query's parameters (after, limit, types, wait); the answer when one is wrong.
-  static std::optional<HttpResponse> parse_event_query(const Route& route,
-                                                       domain::EventQuery& query,
-                                                       std::chrono::seconds& wait);
   // Answers with the events after query.after, waiting for one until `wait_until`; read on this
   // thread when `on_this_thread` and they are in memory, else on the slow pool.
   void read_events(const domain::Caller& caller, const domain::EventQuery& query,

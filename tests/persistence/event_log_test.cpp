@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "persistence/event_codec.hpp"
+#include "persistence/record_codec.hpp"
 #include "persistence/rocksdb_log.hpp"
 #include "tests/support/demo_ids.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -134,7 +135,8 @@ BOOST_AUTO_TEST_CASE(the_event_codec_refuses_what_it_did_not_write) {
       work_item_change(ids.next(), "queued", "pending_accept", EventType::offered, kStart);
   const std::string key = persistence::encode_event_key(258);
   BOOST_TEST(key == std::string("\0\0\0\0\0\0\x01\x02", 8));
-  const std::string value = persistence::encode_event(change);
+  const std::string value =
+      persistence::encode_event(change, persistence::encode_value(*change.after));
   const auto back = persistence::decode_event(key, value);
   BOOST_REQUIRE(back);
   BOOST_TEST(back->seq == 258u);
