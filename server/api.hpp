@@ -126,7 +126,7 @@ private:
   // Answers with the events after query.after, waiting for one until `wait_until`; read on this
   // thread when `on_this_thread` and they are in memory, else on the slow pool.
   void read_events(const domain::Caller& caller, const domain::EventQuery& query,
-                   DelayedCalls::Clock::time_point wait_until, Respond respond,
+                   DelayedCalls::Clock::time_point wait_until, const Respond& respond,
                    bool on_this_thread);
   void list_table(Call& call);
   void get_record(Call& call);

@@ -37,11 +37,11 @@ void Api::events(Call& call) {
   if (auto refused = parse_event_query(call.route, query, wait)) {
     return call.respond(std::move(*refused));
   }
-  read_events(call.caller, query, DelayedCalls::Clock::now() + wait, std::move(call.respond), true);
+  read_events(call.caller, query, DelayedCalls::Clock::now() + wait, call.respond, true);
 }
 
 void Api::read_events(const domain::Caller& caller, const domain::EventQuery& query,
-                      DelayedCalls::Clock::time_point wait_until, Respond respond,
+                      DelayedCalls::Clock::time_point wait_until, const Respond& respond,
                       bool on_this_thread) {
   auto read = [this, caller, query, wait_until, respond](bool run) mutable {
     if (!run) return respond(busy(BodyFormat::json));
