@@ -67,11 +67,15 @@ EventFacts facts_of(const RecordChange& change) {
   if (change.table == Table::awa_agent_presence) {
     if (before != nullptr) facts.previous = (*before)[agent_presence_field::current_presence_state];
     facts.agent = after[agent_presence_field::agent];
-  } else {
-    namespace f = work_item_field;
-    if (before != nullptr) facts.previous = (*before)[f::state];
-    facts.agent = after[f::assigned_to];
-    if (facts.agent.empty() && before != nullptr) facts.agent = (*before)[f::assigned_to];
+    return facts;
+  }
+  // One walk of each image (every offer's event reads these).
+  namespace f = work_item_field;
+  facts.agent = after[f::assigned_to];
+  if (before != nullptr) {
+    const auto [agent_before, state_before] = before->values.at_many({f::assigned_to, f::state});
+    facts.previous = state_before;
+    if (facts.agent.empty()) facts.agent = agent_before;
   }
   return facts;
 }

@@ -173,10 +173,10 @@ const std::string kEventsFamily = "events";
 
 rocksdb::Status RocksdbLog::open() {
   remove_empty_write_ahead_logs(*db_options_->env, directory_);
-  // Events keep RocksDB's default memtable (a skip list), read while the server runs; the
-  // records keep ours (see the constructor).
+  // Events use the records' memtable too: their keys come in order, so a skip list would search
+  // for a place that is always the end; a read of events still in it (a reader far behind the
+  // tail in memory) sorts a copy of keys already sorted.
   rocksdb::ColumnFamilyOptions events_options(*db_options_);
-  events_options.memtable_factory = rocksdb::Options().memtable_factory;
   const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(*db_options_)},
       {kEventsFamily, events_options}};

@@ -1,6 +1,5 @@
 // The durable log on RocksDB: every write is one WriteBatch; `sync` fsyncs the WAL. Records are
-// in the default column family, events in "events" (keyed by number; its own memtable, a skip
-// list, since events are read back while the server runs).
+// in the default column family, events in "events" (keyed by number).
 #pragma once
 
 #include <atomic>
