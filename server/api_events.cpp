@@ -54,7 +54,8 @@ void Api::read_events(const domain::Caller& caller, const domain::EventQuery& qu
     // Events that the filter leaves out wake the poll too; it reads on from where it looked.
     struct Poll {
       std::atomic<bool> over{false};
-      std::uint64_t woken_by = 0;
+      // Set after the timer is: its thread may read it first (then the wait is dropped unheard).
+      std::atomic<std::uint64_t> woken_by{0};
       DelayedCalls::Id timer = 0;
     };
     auto poll = std::make_shared<Poll>();
