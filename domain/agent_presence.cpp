@@ -113,9 +113,7 @@ void put_agent_presence(Transaction& tx, SysIdGenerator& ids, const SysId& agent
                         const SysId& presence_state) {
   const Record* existing =
       tx.state().find_unique(Table::awa_agent_presence, agent_presence_field::agent, agent.str());
-  Record record =
-      existing ? *existing
-               : blank_record(Table::awa_agent_presence, ids.next(), tx.state().dictionary());
+  Record record = existing ? *existing : tx.state().blank(Table::awa_agent_presence, ids.next());
   record[agent_presence_field::agent] = agent.str();
   record[agent_presence_field::current_presence_state] = presence_state.str();
   tx.put(std::move(record));

@@ -157,7 +157,7 @@ Outcome<const Record*> find_queue(const Transaction& tx, const std::string& id) 
 Record new_work_item(const Transaction& tx, SysIdGenerator& ids, const Record& document,
                      const Record& queue) {
   using namespace work_item_field;
-  Record item = blank_record(Table::awa_work_item, ids.next(), tx.state().dictionary());
+  Record item = tx.state().blank(Table::awa_work_item, ids.next());
   const std::string document_id_text = document.id.str();
   const std::string name = std::string(spec_of(document.table).label) + ": " +
                            std::string(document[document_field::number]);

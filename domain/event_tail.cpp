@@ -31,6 +31,11 @@ std::uint64_t EventTail::last() const {
   return last_;
 }
 
+bool EventTail::reaches(std::uint64_t after) const {
+  std::lock_guard lock(mutex_);
+  return after + 1 >= last_ - events_.size() + 1;
+}
+
 EventTail::Read EventTail::read(std::uint64_t after, std::size_t limit, const EventFilter& filter,
                                 std::vector<EventPtr>& out) const {
   std::lock_guard lock(mutex_);

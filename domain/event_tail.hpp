@@ -43,6 +43,8 @@ public:
     bool reached = true;     // false: events after `after` are older than the tail holds
     std::uint64_t next = 0;  // the newest event looked at (or `after`): where to read on from
   };
+  // Whether every event after `after` is held here (read() needs no log).
+  bool reaches(std::uint64_t after) const;
   // Up to `limit` events after `after` that pass `filter`, appended to `out`.
   Read read(std::uint64_t after, std::size_t limit, const EventFilter& filter,
             std::vector<EventPtr>& out) const;

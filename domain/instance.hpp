@@ -117,10 +117,7 @@ public:
   // log when the tail in memory does not reach back to them: call it off the I/O threads unless
   // events_in_memory(query.after).
   Outcome<EventPage> events(const Caller& caller, const EventQuery& query) const;
-  bool events_in_memory(std::uint64_t after) const {
-    std::vector<EventPtr> none;
-    return events_.read(after, 0, {}, none).reached;
-  }
+  bool events_in_memory(std::uint64_t after) const { return events_.reaches(after); }
   // The newest events, to wait on (EventTail::when_after).
   EventTail& event_tail() { return events_; }
   // Drops events older than `before`, or beyond the newest `keep`, on the writer thread (between

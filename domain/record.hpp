@@ -20,8 +20,8 @@ struct Record {
 // Every field of `table` at its default (computed once per table).
 const memory::PackedValues& default_values(Table table);
 
-// A new record of `table` with every field at its default, coded against `dictionary` (the
-// State's it is to go into, so that it is not recoded there).
+// A new record of `table` with every field at its default, coded against `dictionary` (rules
+// take State::blank, which keeps one per table ready).
 inline Record blank_record(
     Table table, SysId id,
     const memory::ValueDictionary& dictionary = memory::ValueDictionary::fixed()) {

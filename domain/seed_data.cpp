@@ -15,7 +15,7 @@ struct Field {
 
 void put(Transaction& tx, Table table, std::string_view sys_id,
          std::initializer_list<Field> fields) {
-  Record record = blank_record(table, *SysId::parse(sys_id), tx.state().dictionary());
+  Record record = tx.state().blank(table, *SysId::parse(sys_id));
   for (const auto& f : fields) record[f.index] = std::string(f.value);
   tx.put(std::move(record));
 }
@@ -34,7 +34,7 @@ void seed_presence_states(Transaction& tx) {
 }
 
 void seed_admin(Transaction& tx, SysIdGenerator& ids, const std::string& password_hash) {
-  Record admin = blank_record(Table::sys_user, ids.next(), tx.state().dictionary());
+  Record admin = tx.state().blank(Table::sys_user, ids.next());
   admin[user_field::user_name] = std::string(kAdminUserName);
   admin[user_field::name] = "System Administrator";
   admin[user_field::roles] = "admin";

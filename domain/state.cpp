@@ -68,6 +68,12 @@ std::optional<Record> State::exchange(Record record) {
   return replaced;
 }
 
+Record State::blank(Table table, SysId id) const {
+  memory::PackedValues& values = blanks_[index(table)];
+  if (values.size() == 0) values = blank_record(table, id, dictionary_).values;
+  return Record{table, id, values};
+}
+
 Record& State::store(Record record, std::optional<Record>* replaced) {
   record.values.recode(dictionary_);
   auto& rows = tables_[index(record.table)];

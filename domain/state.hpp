@@ -36,6 +36,9 @@ public:
   // What this state's records are coded against (memory::PackedValues): a record put in is
   // recoded if it was coded against another.
   const memory::ValueDictionary& dictionary() const { return dictionary_; }
+  // A new record of `table` with every field at its default, coded against this state's
+  // dictionary: a copy of one made once per table, not recoded for every new record.
+  Record blank(Table table, SysId id) const;
   // Makes `record`'s sys_id a shared value if it is one of the few records work items point at
   // (users, queues, presence states). A load does so before the records pointing at it are
   // decoded; safe beside a put() on another thread (it touches the dictionary alone).
@@ -89,6 +92,7 @@ private:
 
   memory::ValueDictionary dictionary_;  // before the tables: their records' codes outlive them
   std::array<Rows, kTableCount> tables_;
+  mutable std::array<memory::PackedValues, kTableCount> blanks_;  // made at first use
   // (table, field) -> value -> record, for fields declared unique.
   // Hashes strings and string_views alike, so lookups by a record's value do not copy it.
   struct TextHash {

@@ -156,7 +156,7 @@ Outcome<Record> create_record(Transaction& tx, SysIdGenerator& ids, const Caller
     }
     id = *given;
   }
-  Record record = blank_record(table.value(), id, tx.state().dictionary());
+  Record record = tx.state().blank(table.value(), id);
   if (auto refused = assign(tx, record, values)) return *refused;
   const bool document = table.value() == Table::interaction || table.value() == Table::task;
   if (document && record[document_field::number].empty()) {

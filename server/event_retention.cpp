@@ -25,26 +25,16 @@ std::error_code EventRetention::trim() {
 
 std::error_code EventRetention::start() {
   const auto error = trim();
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, kEvery, [this] { return stopping_; })) {
-      lock.unlock();
-      if (const auto failed = trim()) {
-        log::warn("trimming old events failed (they stay until it works): " + failed.message());
-      }
-      lock.lock();
+  every_minute_.start(kEvery, [this] {
+    if (const auto failed = trim()) {
+      log::warn("trimming old events failed (they stay until it works): " + failed.message());
     }
   });
   return error;
 }
 
 void EventRetention::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  every_minute_.stop();
 }
 
 }  // namespace awa::server

@@ -4,12 +4,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "domain/instance.hpp"
+#include "server/periodic_task.hpp"
 
 namespace awa::server {
 
@@ -34,10 +32,7 @@ private:
   const domain::Clock& clock_;
   const std::chrono::hours hours_;
   const std::uint64_t count_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicTask every_minute_;
 };
 
 }  // namespace awa::server

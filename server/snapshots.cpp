@@ -154,23 +154,13 @@ std::vector<std::string> Snapshots::list() const {
 }
 
 void Snapshots::start_schedule(std::chrono::seconds interval) {
-  schedule_ = std::thread([this, interval] {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
-      lock.unlock();
-      take([](std::error_code, const std::filesystem::path&) {});  // logged when finished
-      lock.lock();
-    }
+  schedule_.start(interval, [this] {
+    take([](std::error_code, const std::filesystem::path&) {});  // logged when finished
   });
 }
 
 void Snapshots::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (schedule_.joinable()) schedule_.join();
+  schedule_.stop();
 }
 
 }  // namespace awa::server

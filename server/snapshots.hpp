@@ -8,17 +8,16 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <mutex>
 #include <set>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include "domain/instance.hpp"
+#include "server/periodic_task.hpp"
 
 namespace awa::server {
 
@@ -51,9 +50,7 @@ private:
   const unsigned keep_;
   mutable std::mutex mutex_;
   std::set<std::string> in_progress_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread schedule_;
+  PeriodicTask schedule_;
 };
 
 }  // namespace awa::server

@@ -15,18 +15,9 @@ using namespace awa::domain;
 
 namespace {
 
-// A log whose writes wait until the test opens a gate, so the test controls what is pending.
-class GatedLog final : public DurableLog {
+// The commit queue's side of a log only: nothing to load, and no event is read back.
+class WriteOnlyLog : public DurableLog {
 public:
-  std::error_code write(std::span<const ChangeSet* const> sets, EventNumbers, bool sync) override {
-    std::unique_lock lock(mutex_);
-    entered_ = true;
-    changed_.notify_all();
-    changed_.wait(lock, [this] { return open_; });
-    batch_sizes.push_back(sets.size());
-    synced = synced || sync;
-    return fail ? std::make_error_code(std::errc::io_error) : std::error_code{};
-  }
   std::error_code load(const memory::ValueDictionary&,
                        const std::function<void(Record&&)>&) override {
     return {};
@@ -37,6 +28,20 @@ public:
     return {};
   }
   std::error_code trim_events(TimePoint, std::uint64_t) override { return {}; }
+};
+
+// A log whose writes wait until the test opens a gate, so the test controls what is pending.
+class GatedLog final : public WriteOnlyLog {
+public:
+  std::error_code write(std::span<const ChangeSet* const> sets, EventNumbers, bool sync) override {
+    std::unique_lock lock(mutex_);
+    entered_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+    batch_sizes.push_back(sets.size());
+    synced = synced || sync;
+    return fail ? std::make_error_code(std::errc::io_error) : std::error_code{};
+  }
   std::error_code checkpoint(const std::filesystem::path&) override {
     return std::make_error_code(std::errc::not_supported);
   }
@@ -62,23 +67,13 @@ private:
 };
 
 // Records which thread made each write, and how many change sets it carried.
-class ThreadRecordingLog final : public DurableLog {
+class ThreadRecordingLog final : public WriteOnlyLog {
 public:
   std::error_code write(std::span<const ChangeSet* const> sets, EventNumbers, bool) override {
     std::lock_guard lock(mutex_);
     writes.push_back({std::this_thread::get_id(), sets.size()});
     return {};
   }
-  std::error_code load(const memory::ValueDictionary&,
-                       const std::function<void(Record&&)>&) override {
-    return {};
-  }
-  std::uint64_t last_event() const override { return 0; }
-  std::uint64_t first_event() const override { return 0; }
-  std::error_code read_events(std::uint64_t, const std::function<bool(Event&&)>&) const override {
-    return {};
-  }
-  std::error_code trim_events(TimePoint, std::uint64_t) override { return {}; }
   std::error_code checkpoint(const std::filesystem::path&) override { return {}; }
   struct Write {
     std::thread::id thread;
