@@ -26,6 +26,15 @@ Outcome<EventFilter> event_filter(const Caller& caller, std::uint32_t types) {
   return filter;
 }
 
+std::optional<Failure> events_gone(const EventTail& tail, const DurableLog& log,
+                                   std::uint64_t after) {
+  if (tail.reaches(after)) return std::nullopt;
+  const std::uint64_t first = log.first_event();
+  if (first != 0 && after + 1 >= first) return std::nullopt;
+  return fail(errc::gone, "Events after " + std::to_string(after) + " are no longer kept",
+              "The oldest event kept is " + std::to_string(first));
+}
+
 Outcome<EventPage> read_events(const EventTail& tail, const DurableLog& log,
                                const EventFilter& filter, const EventQuery& query) {
   EventPage page;
@@ -33,11 +42,7 @@ Outcome<EventPage> read_events(const EventTail& tail, const DurableLog& log,
   page.next = from_tail.next;
   if (from_tail.reached) return page;
 
-  const std::uint64_t first = log.first_event();
-  if (first == 0 || query.after + 1 < first) {
-    return fail(errc::gone, "Events after " + std::to_string(query.after) + " are no longer kept",
-                "The oldest event kept is " + std::to_string(first));
-  }
+  if (auto gone = events_gone(tail, log, query.after)) return std::move(*gone);
   page.events.clear();
   std::size_t examined = 0;
   const auto error = log.read_events(query.after, [&](Event&& event) {

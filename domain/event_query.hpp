@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "domain/caller.hpp"
@@ -28,6 +29,11 @@ struct EventPage {
 // The filter `caller` reads through: every event for admin, awa_manager and
 // awa_integration_user; an awa_agent's own; none (403) for anyone else.
 Outcome<EventFilter> event_filter(const Caller& caller, std::uint32_t types);
+
+// Whether events after `after` are still kept (in the tail, or in the log): else 410, naming the
+// oldest event kept.
+std::optional<Failure> events_gone(const EventTail& tail, const DurableLog& log,
+                                   std::uint64_t after);
 
 // Up to query.limit events after query.after that pass `filter`; 410 when events after it are
 // no longer kept. Reads the log when the tail does not reach back: call it off the I/O threads

@@ -140,6 +140,13 @@ Outcome<EventPage> Instance::events(const Caller& caller, const EventQuery& quer
   return read_events(events_, log_, filter.value(), query);
 }
 
+Outcome<EventFilter> Instance::event_reader(const Caller& caller, const EventQuery& query) const {
+  auto filter = event_filter(caller, query.types);
+  if (!filter) return filter;
+  if (auto gone = events_gone(events_, log_, query.after)) return std::move(*gone);
+  return filter;
+}
+
 CommitQueue::Ticket Instance::trim_events(TimePoint before, std::uint64_t keep) {
   std::lock_guard lock(mutex_);
   return commits_.enqueue_action([this, before, keep] { return log_.trim_events(before, keep); });

@@ -118,6 +118,9 @@ public:
   // events_in_memory(query.after).
   Outcome<EventPage> events(const Caller& caller, const EventQuery& query) const;
   bool events_in_memory(std::uint64_t after) const { return events_.reaches(after); }
+  // Whether `caller` may read the events query.after on (403), and they are still kept (410):
+  // what a stream checks before it starts. Cheap: it reads no event.
+  Outcome<EventFilter> event_reader(const Caller& caller, const EventQuery& query) const;
   // The newest events, to wait on (EventTail::when_after).
   EventTail& event_tail() { return events_; }
   // Drops events older than `before`, or beyond the newest `keep`, on the writer thread (between

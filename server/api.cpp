@@ -229,6 +229,7 @@ const RouteTable<Api::Handler>& Api::routes() {
       {"GET", {"awa-server", "stats"}, &Api::stats},
       {"GET", {"awa-server", "check"}, &Api::check},
       {"GET", {"awa-server", "events"}, &Api::events},
+      {"GET", {"awa-server", "events", "stream"}, &Api::event_stream},
       {"GET", {"awa-server", "snapshots"}, &Api::list_snapshots},
       {"POST", {"awa-server", "snapshots"}, &Api::take_snapshot},
       {"GET", {"table", "{}"}, &Api::list_table},
@@ -382,9 +383,14 @@ void Api::set_presence(Call& call) {
 // This server's own figures (timer punctuality, group commit, the lock), admin only.
 void Api::stats(Call& call) {
   if (!call.caller.roles.has(domain::Role::admin)) return call.respond(admin_only(call.out));
-  const message::ServerStats stats{instance_.record_count(), instance_.pending_timeouts(),
-                                   instance_.timeout_stats(), instance_.commit_stats(),
-                                   instance_.lock_stats()};
+  const message::ServerStats stats{instance_.record_count(),
+                                   instance_.pending_timeouts(),
+                                   instance_.timeout_stats(),
+                                   instance_.commit_stats(),
+                                   instance_.lock_stats(),
+                                   instance_.event_tail().last(),
+                                   event_streams_.open.load(std::memory_order_relaxed),
+                                   event_streams_.closed_slow.load(std::memory_order_relaxed)};
   call.respond(render(200, message::server_stats(stats), call.out));
 }
 

@@ -14,6 +14,7 @@
 #include "server/basic_auth.hpp"
 #include "server/body_format.hpp"
 #include "server/delayed_calls.hpp"
+#include "server/event_stream.hpp"
 #include "server/http_message.hpp"
 #include "server/login_limiter.hpp"
 #include "server/rate_limited_log.hpp"
@@ -123,6 +124,8 @@ private:
   void list_snapshots(Call& call);
   void take_snapshot(Call& call);
   void events(Call& call);
+  // The WebSocket upgrade of the event stream (event_stream.hpp).
+  void event_stream(Call& call);
   // Answers with the events after query.after, waiting for one until `wait_until`; read on this
   // thread when `on_this_thread` and they are in memory, else on the slow pool.
   void read_events(const domain::Caller& caller, const domain::EventQuery& query,
@@ -178,6 +181,7 @@ private:
   RateLimitedLog refused_sign_ins_;
   std::atomic<bool> writes_failing_{false};
   std::atomic<bool> stopping_{false};
+  EventStreamCounters event_streams_;
   DelayedCalls delayed_;  // last: its thread stops first
 };
 

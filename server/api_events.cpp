@@ -40,6 +40,41 @@ void Api::events(Call& call) {
   read_events(call.caller, query, DelayedCalls::Clock::now() + wait, call.respond, true);
 }
 
+void Api::event_stream(Call& call) {
+  if (!call.request.websocket) {
+    auto answer = error_response(426, "Upgrade Required",
+                                 "This endpoint is a WebSocket: ask for Upgrade: websocket "
+                                 "(GET /api/now/awa-server/events reads the same events in pages)",
+                                 BodyFormat::json);
+    answer.headers.emplace_back("Upgrade", "websocket");
+    return call.respond(std::move(answer));
+  }
+  domain::EventQuery query;
+  std::chrono::seconds wait{0};
+  if (auto refused = parse_event_query(call.route, query, wait)) {
+    return call.respond(std::move(*refused));
+  }
+  for (const char* name : {"limit", "wait"}) {
+    if (call.route.param(name)) {
+      return call.respond(error_response(400, std::string("Invalid value for parameter ") + name,
+                                         "The stream takes only after and types",
+                                         BodyFormat::json));
+    }
+  }
+  if (stopping_) return call.respond(busy(BodyFormat::json));
+  auto reader = instance_.event_reader(call.caller, query);
+  if (!reader) return call.respond(failure_response(reader.failure(), BodyFormat::json));
+  HttpResponse upgrade;
+  upgrade.status = 101;
+  upgrade.stream = std::make_shared<EventStream>(
+      instance_,
+      [this](SlowWorkPool::Work work) {
+        return offload_(SlowWorkPool::Priority::low, std::move(work), nullptr);
+      },
+      call.caller, query, event_streams_);
+  call.respond(std::move(upgrade));
+}
+
 void Api::read_events(const domain::Caller& caller, const domain::EventQuery& query,
                       DelayedCalls::Clock::time_point wait_until, const Respond& respond,
                       bool on_this_thread) {

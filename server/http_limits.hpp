@@ -17,6 +17,10 @@ struct HttpLimits {
   // Large answers (64 KiB and more) held while their clients read them, in all, at most: beyond,
   // a new one is answered 503 instead.
   std::size_t answer_buffer_bytes = 128u << 20;
+  // A WebSocket reader that lets more than this wait, once caught up, is closed (4008).
+  std::size_t stream_buffer_bytes = 4u << 20;
+  // A WebSocket silent this long is pinged; silent as long again, it is closed.
+  unsigned stream_ping_seconds = 30;
 };
 
 }  // namespace awa::server

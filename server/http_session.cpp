@@ -17,6 +17,7 @@
 #include "server/log.hpp"
 #include "server/request_parser.hpp"
 #include "server/response_head.hpp"
+#include "server/websocket_session.hpp"
 
 namespace awa::server {
 namespace beast = boost::beast;
@@ -318,6 +319,7 @@ private:
 
   void handle() {
     deadline = Clock::time_point::max();  // the handler answers; no deadline while it does
+    if (parser_->head().websocket) handshake_ = parser_->head();
     // Keep the I/O context running while the answer waits for the durable log.
     auto guard = net::make_work_guard(stream_.get_executor());
     api_.handle(
@@ -325,11 +327,25 @@ private:
         [self = this->shared_from_this(), guard = std::move(guard)](HttpResponse response) mutable {
           net::dispatch(self->stream_.get_executor(),
                         [self, response = std::move(response)]() mutable {
+                          if (response.stream) return self->upgrade(std::move(response.stream));
                           self->write(std::move(response), self->version_, self->head_only_);
                         });
           guard.reset();
         });
     worker_.end_round_later(api_);
+  }
+
+  // The handler took the WebSocket handshake: the connection is the stream's from now on.
+  void upgrade(std::shared_ptr<MessageStream> messages) {
+    if (!handshake_ || stopping_) {  // a handler that takes an upgrade nobody asked for
+      keep_alive_ = false;
+      return write(api_.error(stopping_ ? 503 : 500,
+                              stopping_ ? "Service Unavailable" : "Internal Server Error",
+                              stopping_ ? "The server is stopping" : "Not a WebSocket request"),
+                   version_);
+    }
+    start_websocket(std::move(stream_), *handshake_, worker_, limits_, registry_,
+                    std::move(messages));
   }
 
   // A refused sign-in is answered after `delay` (or at once when the server stops).
@@ -409,10 +425,11 @@ private:
   // makes the server hold no more than this.
   beast::flat_buffer buffer_{kReadBuffer};
   std::optional<RequestParser> parser_;
-  std::string peer_;        // the client's address, as sign-in limits count it
-  unsigned version_ = 11;   // of the request in hand
-  bool head_only_ = false;  // it is a HEAD: the answer's body is not sent
-  Principal principal_;     // who signed it in
+  std::string peer_;                      // the client's address, as sign-in limits count it
+  unsigned version_ = 11;                 // of the request in hand
+  bool head_only_ = false;                // it is a HEAD: the answer's body is not sent
+  Principal principal_;                   // who signed it in
+  std::optional<HttpRequest> handshake_;  // the request in hand asks for a WebSocket
   std::optional<net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor>> refusal_timer_;
   std::string head_;  // the answer being written: its head (capacity kept), then its body
   std::string body_;

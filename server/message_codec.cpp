@@ -228,10 +228,14 @@ bj::value server_stats(const ServerStats& stats) {
       {"contended", l.contended},
       {"timed", l.timed},
       {"hold_us", {{"p50", l.hold_p50_us}, {"p99", l.hold_p99_us}, {"max", l.hold_max_us}}}};
-  bj::object o{{"records", stats.records},
-               {"timeouts", std::move(timeouts)},
-               {"commits", std::move(commits)},
-               {"lock", std::move(lock)}};
+  bj::object o{
+      {"records", stats.records},
+      {"timeouts", std::move(timeouts)},
+      {"commits", std::move(commits)},
+      {"lock", std::move(lock)},
+      {"events",
+       {{"last", stats.last_event},
+        {"streams", {{"open", stats.streams_open}, {"closed_slow", stats.streams_closed_slow}}}}}};
   return result(std::move(o));
 }
 

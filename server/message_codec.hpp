@@ -74,6 +74,9 @@ struct ServerStats {
   domain::TimeoutStats timeouts;
   domain::CommitQueue::Stats commits;
   domain::StateLock::Stats lock;
+  std::uint64_t last_event = 0;  // the newest event's number
+  std::uint64_t streams_open = 0;
+  std::uint64_t streams_closed_slow = 0;  // closed with 4008
 };
 boost::json::value server_stats(const ServerStats& stats);
 

@@ -1,6 +1,7 @@
 #include "server/request_parser.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 
 namespace awa::server {
 namespace http = boost::beast::http;
@@ -79,6 +80,18 @@ void RequestParser::on_field_impl(http::field name, string_view, string_view val
       ++transfer_encodings_;
       chunked_ = boost::beast::iequals(value, "chunked");
       break;
+    case http::field::upgrade:
+      upgrade_websocket_ = upgrade_websocket_ || http::token_list(value).exists("websocket");
+      break;
+    case http::field::connection:
+      connection_upgrade_ = connection_upgrade_ || http::token_list(value).exists("upgrade");
+      break;
+    case http::field::sec_websocket_key:
+      keep(has_websocket_key_, request_.websocket_key);
+      break;
+    case http::field::sec_websocket_version:
+      keep(has_websocket_version_, request_.websocket_version);
+      break;
     case http::field::expect:
       expects_continue_ = boost::beast::iequals(value, "100-continue");
       break;
@@ -97,6 +110,7 @@ void RequestParser::on_header_impl(error_code& ec) {
   } else if (hosts_ == 0 && version_ >= 11) {
     ec = request_errc::missing_host;
   }
+  request_.websocket = upgrade_websocket_ && connection_upgrade_ && version_ >= 11;
   // 100 Continue is an HTTP/1.1 exchange.
   if (version_ < 11) expects_continue_ = false;
 }

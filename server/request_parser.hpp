@@ -64,6 +64,8 @@ private:
   unsigned transfer_encodings_ = 0;
   bool chunked_ = false;  // the one Transfer-Encoding is exactly `chunked`
   bool expects_continue_ = false;
+  bool upgrade_websocket_ = false, connection_upgrade_ = false;
+  bool has_websocket_key_ = false, has_websocket_version_ = false;
 };
 
 }  // namespace awa::server

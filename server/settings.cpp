@@ -163,6 +163,11 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
          {"event-retention-count", &Settings::event_retention_count, 10000000, 1, 1000000000000,
           "outcome events are kept up to this many, the newest"},
          checks);
+  add<Z>(options, s,
+         {"event-stream-buffer", &Settings::event_stream_buffer_kib, 4096, 16, 1048576,
+          "KiB of events a WebSocket reader may let wait once caught up; beyond, it is closed "
+          "with 4008 and told where to resume"},
+         checks);
   options.add_options()(
       "snapshot-dir", po::value(&s.snapshot_dir),
       "where snapshots go (default: <data-dir>.snapshots); start a server on a copy of one to "
@@ -232,9 +237,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
 }
 
 HttpLimits http_limits(const Settings& s) {
-  return {s.max_header_kib << 10,   s.max_body_kib << 10, s.read_timeout_seconds,
-          s.idle_timeout_seconds,   s.max_connections,    s.max_requests_per_connection,
-          s.answer_buffer_mib << 20};
+  return {s.max_header_kib << 10,    s.max_body_kib << 10,
+          s.read_timeout_seconds,    s.idle_timeout_seconds,
+          s.max_connections,         s.max_requests_per_connection,
+          s.answer_buffer_mib << 20, s.event_stream_buffer_kib << 10};
 }
 
 }  // namespace awa::server

@@ -41,6 +41,7 @@ struct Settings {
   unsigned snapshot_keep = 0;
   unsigned event_retention_hours = 0;
   std::size_t event_retention_count = 0;
+  std::size_t event_stream_buffer_kib = 0;
   std::string tls_certificate;  // PEM chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;
   std::string tls_key_password_file;  // the first line of it decrypts an encrypted --tls-key

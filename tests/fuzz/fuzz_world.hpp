@@ -38,8 +38,13 @@ struct World {
   server::Api api{instance, authenticator, server::Api::run_here};
 };
 
-// Every answer is an HTTP status the server documents, with a body in the format promised.
+// Every answer is an HTTP status the server documents, with a body in the format promised; or
+// a WebSocket's stream.
 inline void check_answer(const server::HttpResponse& r) {
+  if (r.stream) {  // a WebSocket handshake taken
+    if (r.status != 101) std::abort();
+    return;
+  }
   if (r.status < 200 || r.status > 599) std::abort();
   if (r.status != 204 && r.body.empty()) std::abort();
 }
