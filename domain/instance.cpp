@@ -441,7 +441,9 @@ Answer<Record> Instance::create(const Caller& caller, std::string_view table, Fi
     if (auto invalid = check_written_values(table, values)) return refused(std::move(*invalid));
     hash_passwords(table, values);
   }
-  return run([&](Transaction& tx) { return create_record(tx, ids_, caller, table, values); });
+  return run([&](Transaction& tx) {
+    return create_record(tx, ids_, caller, table, values, events_.last());
+  });
 }
 
 Answer<Record> Instance::update(const Caller& caller, std::string_view table,
@@ -451,6 +453,20 @@ Answer<Record> Instance::update(const Caller& caller, std::string_view table,
     hash_passwords(table, values);
   }
   return run([&](Transaction& tx) { return update_record(tx, caller, table, sys_id, values); });
+}
+
+Answer<bool> Instance::note_webhook_delivery(const SysId& webhook,
+                                             const WebhookProgress& progress) {
+  return run([&](Transaction& tx) -> Outcome<bool> {
+    const Record* found = tx.state().find(Table::awa_webhook, webhook.str());
+    if (found == nullptr) return false;  // deleted meanwhile
+    Record record = *found;
+    record[webhook_field::delivered_seq] = std::to_string(progress.delivered_seq);
+    record[webhook_field::failing_since] = progress.failing_since;
+    record[webhook_field::last_error] = progress.last_error.substr(0, 1000);
+    tx.put(record);
+    return true;
+  });
 }
 
 Answer<Record> Instance::refused(Failure failure) {

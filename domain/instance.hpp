@@ -118,6 +118,8 @@ public:
   // events_in_memory(query.after).
   Outcome<EventPage> events(const Caller& caller, const EventQuery& query) const;
   bool events_in_memory(std::uint64_t after) const { return events_.reaches(after); }
+  // The oldest event still kept (0: none).
+  std::uint64_t oldest_event() const { return log_.first_event(); }
   // Whether `caller` may read the events query.after on (403), and they are still kept (410):
   // what a stream checks before it starts. Cheap: it reads no event.
   Outcome<EventFilter> event_reader(const Caller& caller, const EventQuery& query) const;
@@ -126,6 +128,15 @@ public:
   // Drops events older than `before`, or beyond the newest `keep`, on the writer thread (between
   // writes); wait for the ticket with when_durable().
   CommitQueue::Ticket trim_events(TimePoint before, std::uint64_t keep);
+
+  // Where a webhook's delivery stands (its read-only fields), as its deliverer notes it from
+  // time to time; false when the webhook is gone.
+  struct WebhookProgress {
+    std::uint64_t delivered_seq = 0;
+    std::string failing_since;  // empty: not failing
+    std::string last_error;
+  };
+  Answer<bool> note_webhook_delivery(const SysId& webhook, const WebhookProgress& progress);
 
   // Runs in steps (TableScan), letting others have the lock in between: call it off the I/O
   // threads, as it may take a while on a large table.

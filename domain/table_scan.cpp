@@ -46,7 +46,7 @@ Outcome<std::vector<Term>> parse_query(Table table, std::string_view query) {
       continue;
     }
     const auto field = field_index(table, name);
-    if (!field || spec_of(table).fields[*field].kind == FieldKind::password) {
+    if (!field || write_only(spec_of(table).fields[*field])) {
       return fail(errc::bad_request, "Invalid field " + std::string(name) + " in sysparm_query");
     }
     terms.push_back({*field, value});
@@ -59,7 +59,7 @@ Outcome<std::vector<Term>> parse_query(Table table, std::string_view query) {
 Outcome<TableScan> TableScan::plan(const Caller& caller, const ListRequest& request) {
   auto table = resolve_table(request.table);
   if (!table) return table.failure();
-  if (auto denied = check_table_read(caller)) return *denied;
+  if (auto denied = check_table_read(caller, table.value())) return *denied;
   auto limit = count_parameter(request.limit, "sysparm_limit", kDefaultListLimit, kMaxListLimit);
   if (!limit) return limit.failure();
   auto offset = count_parameter(request.offset, "sysparm_offset", 0);

@@ -76,6 +76,24 @@ constexpr FieldSpec kWorkItemFields[] = {
     {"consult_state", K::text},  // empty, or open / transferred / ended / cancelled
 };
 
+// Delivery goes on from delivered_seq (the newest event when the webhook was made); the
+// deliverer notes how far it got, and since when and why it fails.
+constexpr FieldSpec kWebhookFields[] = {
+    AWA_SYS_FIELDS,
+    {.name = "url", .kind = K::url, .max_length = 2000},
+    {.name = "events", .kind = K::event_types, .max_length = 1000},
+    {.name = "active", .kind = K::boolean, .default_value = "true"},
+    {.name = "max_batch",
+     .kind = K::integer,
+     .default_value = "1",
+     .min_value = 1,
+     .max_value = 1000},
+    {.name = "secret", .kind = K::secret, .max_length = 100},
+    {.name = "delivered_seq", .kind = K::integer, .default_value = "0", .read_only = true},
+    {.name = "failing_since", .kind = K::text, .read_only = true},
+    {.name = "last_error", .kind = K::text, .max_length = 1000, .read_only = true},
+};
+
 #undef AWA_SYS_FIELDS
 
 constexpr std::array<TableSpec, kTableCount> kTables{{
@@ -89,6 +107,7 @@ constexpr std::array<TableSpec, kTableCount> kTables{{
     {Table::interaction, "interaction", "Interaction", kDocumentFields, true},
     {Table::task, "task", "Task", kDocumentFields, true},
     {Table::awa_work_item, "awa_work_item", "Work Item", kWorkItemFields, false},
+    {Table::awa_webhook, "awa_webhook", "Webhook", kWebhookFields, true, "url", true},
 }};
 
 }  // namespace

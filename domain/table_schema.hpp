@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -18,16 +19,20 @@ enum class Table : std::uint8_t {
   interaction,
   task,
   awa_work_item,
+  awa_webhook,
 };
-inline constexpr std::size_t kTableCount = 8;
+inline constexpr std::size_t kTableCount = 9;
 
 enum class FieldKind : std::uint8_t {
   text,
-  boolean,    // stored as "true"/"false"
-  integer,    // stored as decimal text
-  reference,  // a sys_id or empty
-  password,   // write-only; stored as a password hash, never returned
-  timestamp,  // set by the server
+  boolean,      // stored as "true"/"false"
+  integer,      // stored as decimal text
+  reference,    // a sys_id or empty
+  password,     // write-only; stored as a password hash, never returned
+  timestamp,    // set by the server
+  secret,       // write-only; stored as given (a webhook's signing key), never returned
+  url,          // an http:// or https:// URL
+  event_types,  // a comma list of event types (awa.work_item.offered, ...); empty: all
 };
 
 struct FieldSpec {  // NOLINT(clang-analyzer-optin.performance.Padding): a few dozen, kept in
@@ -41,7 +46,17 @@ struct FieldSpec {  // NOLINT(clang-analyzer-optin.performance.Padding): a few d
   std::string_view forbidden_because = {};
   // The longest value written (a password's before it is hashed), as on the platform.
   std::size_t max_length = 255;
+  // Set by the server only: what a client writes to it is ignored, as with the timestamps.
+  bool read_only = false;
+  // An integer's range.
+  std::int64_t min_value = INT64_MIN;
+  std::int64_t max_value = INT64_MAX;
 };
+
+// Never shown: a password (hashed) or a secret.
+inline bool write_only(const FieldSpec& field) {
+  return field.kind == FieldKind::password || field.kind == FieldKind::secret;
+}
 
 struct TableSpec {
   Table table;
@@ -50,6 +65,7 @@ struct TableSpec {
   std::span<const FieldSpec> fields;
   bool writable;                         // through the Table API
   std::string_view required_field = {};  // must be given on create
+  bool admin_only = false;               // read by admin only (others may read every table)
 };
 
 // Field positions shared by every table: the system timestamps come first.
@@ -86,6 +102,10 @@ inline constexpr std::size_t document_table = 2, document_id = 3, display_name =
                              display_option = 14, after_timeout_presence = 15,
                              external_segment_id = 16, rejected = 17, timed_out = 18,
                              offer_count = 19, previous_work_item = 20, consult_state = 21;
+}
+namespace webhook_field {
+inline constexpr std::size_t url = 2, events = 3, active = 4, max_batch = 5, secret = 6,
+                             delivered_seq = 7, failing_since = 8, last_error = 9;
 }
 
 }  // namespace awa::domain

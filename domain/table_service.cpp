@@ -1,8 +1,10 @@
 #include "domain/table_service.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 
+#include "domain/event_type.hpp"
 #include "domain/field_value.hpp"
 
 namespace awa::domain {
@@ -26,8 +28,60 @@ Failure invalid_value(const FieldSpec& field, std::string_view why) {
               "Invalid value for field " + std::string(field.name) + ": " + std::string(why));
 }
 
+// "http://host..." or "https://host...": the scheme, then a host.
+bool is_web_url(std::string_view url) {
+  const auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (url.size() > scheme.size() && lower(url.substr(0, scheme.size())) == scheme) {
+      const auto host = url.substr(scheme.size());
+      return host.front() != '/' && host.front() != ':' && host.front() != '?' &&
+             host.find_first_of(" \t") == std::string_view::npos;
+    }
+  }
+  return false;
+}
+
+// "whsec_" and the base64 of 24 to 64 bytes, as Standard Webhooks' secrets are.
+bool is_webhook_secret(std::string_view secret) {
+  constexpr std::string_view prefix = "whsec_";
+  if (secret.substr(0, prefix.size()) != prefix) return false;
+  const auto key = secret.substr(prefix.size());
+  if (key.size() < 32 || key.size() > 88 || key.size() % 4 != 0) return false;
+  const auto padding = key.find('=');
+  if (padding != std::string_view::npos && padding < key.size() - 2) return false;
+  return std::all_of(key.begin(),
+                     key.begin() + static_cast<std::ptrdiff_t>(std::min(padding, key.size())),
+                     [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
+                     }) &&
+         std::all_of(key.begin() + static_cast<std::ptrdiff_t>(std::min(padding, key.size())),
+                     key.end(), [](char c) { return c == '='; });
+}
+
+// "a, b" -> "a,b", each a known event type; empty stays empty (every type).
+Outcome<std::string> event_type_list(const FieldSpec& field, std::string_view list) {
+  std::string out;
+  while (!trim_blanks(list).empty()) {
+    const auto comma = list.find(',');
+    const auto name = trim_blanks(list.substr(0, comma));
+    if (!event_type_named(name)) {
+      return invalid_value(field, "unknown event type " + std::string(name) +
+                                      " (for example awa.work_item.offered)");
+    }
+    if (!out.empty()) out += ',';
+    out += name;
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  }
+  return out;
+}
+
 // Checks and normalises one written value; empty optional means "ignore this field".
 Outcome<std::optional<std::string>> normalise(const FieldSpec& field, const std::string& value) {
+  if (field.read_only) return std::optional<std::string>{};  // set by the server
   switch (field.kind) {
     case FieldKind::timestamp:
       return std::optional<std::string>{};  // set by the server
@@ -39,8 +93,25 @@ Outcome<std::optional<std::string>> normalise(const FieldSpec& field, const std:
     case FieldKind::integer: {
       const auto n = parse_integer(value);
       if (!n) break;
+      if (*n < field.min_value || *n > field.max_value) {
+        return invalid_value(field, "a whole number from " + std::to_string(field.min_value) +
+                                        " to " + std::to_string(field.max_value));
+      }
       return std::optional<std::string>{std::to_string(*n)};
     }
+    case FieldKind::url:
+      if (!is_web_url(value)) return invalid_value(field, "an http:// or https:// URL");
+      return std::optional<std::string>{value};
+    case FieldKind::event_types: {
+      auto list = event_type_list(field, value);
+      if (!list) return list.failure();
+      return std::optional<std::string>{std::move(list.value())};
+    }
+    case FieldKind::secret:
+      if (!is_webhook_secret(value)) {
+        return invalid_value(field, "whsec_ followed by the base64 of 24 to 64 random bytes");
+      }
+      return std::optional<std::string>{value};
     case FieldKind::reference: {
       if (value.empty()) return std::optional<std::string>{std::string{}};
       const auto id = SysId::parse(value);
@@ -89,7 +160,11 @@ Outcome<Table> resolve_table(std::string_view name) {
   return fail(errc::bad_request, "Invalid table " + std::string(name));
 }
 
-std::optional<Failure> check_table_read(const Caller& caller) {
+std::optional<Failure> check_table_read(const Caller& caller, Table table) {
+  if (spec_of(table).admin_only) {
+    if (caller.roles.has(Role::admin)) return std::nullopt;
+    return fail(errc::forbidden, "User Not Authorized");
+  }
   if (caller.roles.has(Role::awa_manager) || caller.roles.has(Role::awa_integration_user)) {
     return std::nullopt;
   }
@@ -134,14 +209,15 @@ Outcome<Record> get_record(const Transaction& tx, const Caller& caller, std::str
                            std::string_view sys_id) {
   auto table = resolve_table(table_name);
   if (!table) return table.failure();
-  if (auto denied = check_table_read(caller)) return *denied;
+  if (auto denied = check_table_read(caller, table.value())) return *denied;
   const Record* record = tx.state().find(table.value(), sys_id);
   if (record == nullptr) return no_record();
   return *record;
 }
 
 Outcome<Record> create_record(Transaction& tx, SysIdGenerator& ids, const Caller& caller,
-                              std::string_view table_name, const FieldValues& values) {
+                              std::string_view table_name, const FieldValues& values,
+                              std::uint64_t newest_event) {
   auto table = resolve_table(table_name);
   if (!table) return table.failure();
   if (auto denied = check_write(caller, table.value())) return *denied;
@@ -161,6 +237,9 @@ Outcome<Record> create_record(Transaction& tx, SysIdGenerator& ids, const Caller
   const bool document = table.value() == Table::interaction || table.value() == Table::task;
   if (document && record[document_field::number].empty()) {
     record[document_field::number] = tx.state().next_document_number(table.value());
+  }
+  if (table.value() == Table::awa_webhook) {
+    record[webhook_field::delivered_seq] = std::to_string(newest_event);
   }
   tx.put(record);
   return *tx.state().find(table.value(), id);

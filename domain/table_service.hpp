@@ -19,12 +19,14 @@ using FieldValues = std::vector<std::pair<std::string, std::string>>;
 
 // The table named `name`, or why there is none; whether `caller` may read tables.
 Outcome<Table> resolve_table(std::string_view name);
-std::optional<Failure> check_table_read(const Caller& caller);
+std::optional<Failure> check_table_read(const Caller& caller, Table table);
 Outcome<Record> get_record(const Transaction& tx, const Caller& caller, std::string_view table,
                            std::string_view sys_id);
-// `values` holds password fields already hashed (hashing is slow: done before the lock).
+// `values` holds password fields already hashed (hashing is slow: done before the lock). A
+// webhook delivers the events after `newest_event`, the newest when it was made.
 Outcome<Record> create_record(Transaction& tx, SysIdGenerator& ids, const Caller& caller,
-                              std::string_view table, const FieldValues& values);
+                              std::string_view table, const FieldValues& values,
+                              std::uint64_t newest_event = 0);
 Outcome<Record> update_record(Transaction& tx, const Caller& caller, std::string_view table,
                               std::string_view sys_id, const FieldValues& values);
 Outcome<bool> delete_record(Transaction& tx, const Caller& caller, std::string_view table,

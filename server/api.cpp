@@ -14,6 +14,7 @@
 #include "server/printable.hpp"
 #include "server/route.hpp"
 #include "server/route_table.hpp"
+#include "server/webhook_signature.hpp"
 
 namespace awa::server {
 namespace {
@@ -504,6 +505,16 @@ void Api::list_records(const domain::Caller& caller, domain::ListRequest request
   if (!offload_(SlowWorkPool::Priority::low, std::move(list), nullptr)) respond(busy(out));
 }
 
+// The secret a new webhook is made with: the one given, else a new one, added to `values`.
+std::string Api::webhook_secret(domain::FieldValues& values) {
+  for (const auto& [name, value] : values) {
+    if (name == "secret" && !value.empty()) return value;
+  }
+  std::erase_if(values, [](const auto& field) { return field.first == "secret"; });
+  values.emplace_back("secret", new_webhook_secret());
+  return values.back().second;
+}
+
 void Api::write_record(const std::vector<std::string>& path, const HttpRequest& request,
                        const domain::Caller& caller, BodyFormat out,
                        const std::vector<std::string>* fields, Respond respond, Lead lead) {
@@ -514,16 +525,23 @@ void Api::write_record(const std::vector<std::string>& path, const HttpRequest& 
   const bool hashes = instance_.hashes_a_password(caller, path[1], given.value());
   const std::optional<std::vector<std::string>> wanted =
       fields ? std::optional(*fields) : std::nullopt;
+  // A new webhook's secret, generated when not given, is shown once: in the answer that made it.
+  std::optional<std::string> secret;
+  if (path.size() == 2 && path[1] == "awa_webhook") secret = webhook_secret(given.value());
   // Runs where it is called: on the I/O thread, or (hashing a password) on the slow pool.
-  auto write = [this, path, caller, out, wanted, values = std::move(given.value()),
+  auto write = [this, path, caller, out, wanted, values = std::move(given.value()), secret,
                 respond](Lead lead) mutable {
     const auto* selected = wanted ? &*wanted : nullptr;
     auto result = path.size() == 2 ? instance_.create(caller, path[1], std::move(values))
                                    : instance_.update(caller, path[1], path[2], std::move(values));
-    HttpResponse response = result.outcome
-                                ? render(path.size() == 2 ? 201 : 200,
-                                         message::record(result.outcome.value(), selected), out)
-                                : failure_response(result.outcome.failure(), out);
+    HttpResponse response;
+    if (result.outcome) {
+      auto body = message::record(result.outcome.value(), selected);
+      if (secret) body.at("result").as_object()["secret"] = *secret;
+      response = render(path.size() == 2 ? 201 : 200, body, out);
+    } else {
+      response = failure_response(result.outcome.failure(), out);
+    }
     respond_when_durable(result.ticket, std::move(response), storage_error, out, std::move(respond),
                          lead);
   };

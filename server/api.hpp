@@ -167,6 +167,7 @@ private:
   // The Table API's list, read and rendered off the I/O thread; refused when over the size.
   void list_records(const domain::Caller& caller, domain::ListRequest request,
                     const std::vector<std::string>* fields, BodyFormat out, Respond respond);
+  static std::string webhook_secret(domain::FieldValues& values);
   // The Table API's create and update of a record.
   void write_record(const std::vector<std::string>& path, const HttpRequest& request,
                     const domain::Caller& caller, BodyFormat out,

@@ -23,6 +23,7 @@
 #include "server/slow_work_pool.hpp"
 #include "server/sodium_password_hasher.hpp"
 #include "server/timeout_driver.hpp"
+#include "server/webhook_delivery.hpp"
 
 namespace {
 
@@ -163,6 +164,10 @@ int serve(const server::Settings& settings) {
   }
   server::TimeoutDriver timeouts(instance);
   timeouts.start();
+  server::WebhookDelivery webhooks(
+      instance, clock,
+      {std::chrono::seconds(settings.webhook_timeout_seconds), settings.webhook_allow_insecure});
+  webhooks.start();
   server::log::info(std::to_string(instance.pending_timeouts()) + " offers counting down");
   if (settings.snapshot_interval_seconds != 0) {
     snapshots.start_schedule(std::chrono::seconds(settings.snapshot_interval_seconds));
@@ -176,6 +181,7 @@ int serve(const server::Settings& settings) {
   http.run();
   slow_work.join();  // idle by now: every request in hand was answered before run() returned
 
+  webhooks.stop();  // its last progress written before the log closes
   timeouts.stop();
   retention.stop();
   snapshots.stop();

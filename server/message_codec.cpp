@@ -100,7 +100,7 @@ bj::object table_api_object(const domain::Record& record, const std::vector<std:
   if (wanted("sys_id")) put_string(o, "sys_id", record.id.str());
   const auto& spec = domain::spec_of(record.table).fields;
   for (std::size_t f = 0; f < spec.size(); ++f) {
-    if (spec[f].kind == domain::FieldKind::password || !wanted(spec[f].name)) continue;
+    if (domain::write_only(spec[f]) || !wanted(spec[f].name)) continue;
     put_string(o, spec[f].name, record[f]);
   }
   return o;

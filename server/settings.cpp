@@ -168,6 +168,13 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
           "KiB of events a WebSocket reader may let wait once caught up; beyond, it is closed "
           "with 4008 and told where to resume"},
          checks);
+  add<U>(options, s,
+         {"webhook-timeout", &Settings::webhook_timeout_seconds, 10, 1, 300,
+          "seconds a webhook's receiver has to answer a delivery; then it is retried"},
+         checks);
+  options.add_options()(
+      "webhook-allow-insecure", po::bool_switch(&s.webhook_allow_insecure),
+      "deliver to https webhooks without checking their certificates (for tests)");
   options.add_options()(
       "snapshot-dir", po::value(&s.snapshot_dir),
       "where snapshots go (default: <data-dir>.snapshots); start a server on a copy of one to "

@@ -42,6 +42,8 @@ struct Settings {
   unsigned event_retention_hours = 0;
   std::size_t event_retention_count = 0;
   std::size_t event_stream_buffer_kib = 0;
+  unsigned webhook_timeout_seconds = 0;
+  bool webhook_allow_insecure = false;
   std::string tls_certificate;  // PEM chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;
   std::string tls_key_password_file;  // the first line of it decrypts an encrypted --tls-key
