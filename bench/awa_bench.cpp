@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "bench/auth_flood.hpp"
+#include "bench/event_readers.hpp"
 #include "bench/latency_histogram.hpp"
 #include "bench/process_usage.hpp"
 #include "bench/request_bytes.hpp"
@@ -67,8 +68,11 @@ struct Options {
   std::string label;
   bool fake_setup = false;
   bool progress_lines = false;
-  bool spin = false;        // open loop: spin between sends rather than sleep
-  std::string pager_table;  // a reader pages through this table during the run; empty: none
+  bool spin = false;              // open loop: spin between sends rather than sleep
+  std::string pager_table;        // a reader pages through this table during the run; empty: none
+  bool stream = false;            // a WebSocket reader of the events during the run
+  bool webhook_receiver = false;  // a webhook delivering the events here during the run
+  unsigned webhook_batch = 100;   // its max_batch
 };
 
 // What the run works on, made in the setup phase.
@@ -512,6 +516,14 @@ int main(int argc, char** argv) {
       "pager", po::value(&o.pager_table),
       "one more client pages through this table (e.g. awa_work_item) with the Table API, 1,000 "
       "sys_ids a page, over and over during the run; its pages are reported apart")(
+      "stream", po::bool_switch(&o.stream),
+      "one more client reads the event stream (a WebSocket) during the run, checking that no "
+      "event is missing or out of order; its lag is reported")(
+      "webhook-receiver", po::bool_switch(&o.webhook_receiver),
+      "make a webhook that delivers the events to a receiver in this client during the run "
+      "(deleted after); it checks order and signatures and reports the delivery lag")(
+      "webhook-batch", po::value(&o.webhook_batch)->default_value(o.webhook_batch),
+      "the webhook's max_batch")(
       "progress-lines", po::bool_switch(&o.progress_lines),
       "each second's progress on a line of its own (for a log), not over the last")(
       "flood-clients", po::value(&flood.flood_clients)->default_value(flood.flood_clients),
@@ -614,6 +626,11 @@ int main(int argc, char** argv) {
     context->run_for(std::chrono::seconds(10));
     context->restart();
   }
+  // The event readers, from the newest event on.
+  const EventReaderOptions readers{o.host, o.port, auth};
+  std::unique_ptr<EventReader> stream_reader, webhook_reader;
+  if (o.stream) stream_reader = start_stream_reader(readers);
+  if (o.webhook_receiver) webhook_reader = start_webhook_receiver(readers, o.webhook_batch);
   // CPU over the run only: not the setup's, nor the server's before it.
   const double client_cpu_start = own_cpu_seconds();
   const auto server_start = read_processes_usage(o.server_pids);
@@ -690,6 +707,11 @@ int main(int argc, char** argv) {
       server_measured ? server_end->cpu_seconds - server_start->cpu_seconds : 0;
   running = false;
   progress.join();
+  // Every event made in the run must arrive: they are given a few seconds to.
+  std::optional<EventReaderResult> streamed, hooked;
+  const std::uint64_t newest = stream_reader || webhook_reader ? newest_event(readers) : 0;
+  if (stream_reader) streamed = stream_reader->finish(newest, std::chrono::seconds(10));
+  if (webhook_reader) hooked = webhook_reader->finish(newest, std::chrono::seconds(10));
   std::fprintf(stderr, "\n");
   if (stalled) {
     std::fprintf(stderr, "awa-bench: no answer for %.0f s; stopped with requests unanswered\n",
@@ -753,6 +775,20 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(paged.passes), paged.error.empty() ? "" : "; ",
                 paged.error.c_str());
   }
+  const auto print_reader = [&](const char* label, const std::optional<EventReaderResult>& r) {
+    if (!r) return;
+    print_percentiles(label, r->lag);
+    std::printf(
+        " (%llu events in %llu messages; %llu missing, %llu out of order, %llu bad "
+        "signatures%s%s)\n",
+        static_cast<unsigned long long>(r->events), static_cast<unsigned long long>(r->messages),
+        static_cast<unsigned long long>(r->missing),
+        static_cast<unsigned long long>(r->out_of_order),
+        static_cast<unsigned long long>(r->bad_signatures), r->error.empty() ? "" : "; ",
+        r->error.c_str());
+  };
+  print_reader("stream lag ms ", streamed);
+  print_reader("webhook lag ms", hooked);
   const auto& storms = all.during_storms;
   if (storms.count() > 0) {
     print_percentiles("during storms", storms);
@@ -839,6 +875,17 @@ int main(int argc, char** argv) {
       pages.emplace("records", paged.records);
       report["pager_ms"] = std::move(pages);
     }
+    const auto reader_json = [&](const EventReaderResult& r) {
+      auto out = percentiles_json(r.lag);
+      out.emplace("events", r.events);
+      out.emplace("messages", r.messages);
+      out.emplace("missing", r.missing);
+      out.emplace("out_of_order", r.out_of_order);
+      out.emplace("bad_signatures", r.bad_signatures);
+      return out;
+    };
+    if (streamed) report["stream_lag_ms"] = reader_json(*streamed);
+    if (hooked) report["webhook_lag_ms"] = reader_json(*hooked);
     report["client_cpu_seconds"] = client_cpu;
     report["client_cpu_us_per_request"] = per_request_us(client_cpu);
     if (server_measured) {
@@ -850,5 +897,10 @@ int main(int argc, char** argv) {
     std::ofstream(o.json_file) << bj::serialize(report) << "\n";
   }
   if (stalled) return 4;
-  return failed == 0 ? 0 : 3;
+  if (failed != 0) return 3;
+  for (const auto* r : {streamed ? &*streamed : nullptr, hooked ? &*hooked : nullptr}) {
+    if (r != nullptr && (r->missing + r->out_of_order + r->bad_signatures > 0 || !r->error.empty()))
+      return 5;
+  }
+  return 0;
 }

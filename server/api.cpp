@@ -67,6 +67,7 @@ Api::Api(domain::Instance& instance, Authenticator& authenticator, Offload offlo
       offload_(std::move(offload)),
       snapshots_(snapshots),
       max_answer_bytes_(options.max_answer_bytes),
+      webhooks_changed_(std::move(options.webhooks_changed)),
       login_limiter_(options.login),
       refused_sign_ins_(1.0, 10) {}
 
@@ -471,6 +472,7 @@ void Api::update_record(Call& call) {
 
 void Api::delete_record(Call& call) {
   auto result = instance_.remove(call.caller, call.route.path[1], call.route.path[2]);
+  if (result.outcome && call.route.path[1] == "awa_webhook") webhooks_changed_();
   HttpResponse response = result.outcome ? HttpResponse{204, {}, {}, {}}
                                          : failure_response(result.outcome.failure(), call.out);
   answer_when_durable(call, result.ticket, std::move(response), storage_error);
@@ -538,6 +540,7 @@ void Api::write_record(const std::vector<std::string>& path, const HttpRequest& 
     if (result.outcome) {
       auto body = message::record(result.outcome.value(), selected);
       if (secret) body.at("result").as_object()["secret"] = *secret;
+      if (path[1] == "awa_webhook") webhooks_changed_();
       response = render(path.size() == 2 ? 201 : 200, body, out);
     } else {
       response = failure_response(result.outcome.failure(), out);

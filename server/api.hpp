@@ -29,6 +29,8 @@ namespace awa::server {
 struct ApiOptions {
   LoginLimits login = {};
   std::size_t max_answer_bytes = 16u << 20;  // a larger list is refused with 400
+  // Called once a webhook was made, changed or deleted through the Table API.
+  std::function<void()> webhooks_changed = [] {};
 };
 
 class Api : public RequestHandler {
@@ -178,6 +180,7 @@ private:
   Offload offload_;
   Snapshots* snapshots_;
   const std::size_t max_answer_bytes_;
+  const std::function<void()> webhooks_changed_;
   LoginLimiter login_limiter_;
   RateLimitedLog refused_sign_ins_;
   std::atomic<bool> writes_failing_{false};

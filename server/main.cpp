@@ -125,13 +125,18 @@ int serve(const server::Settings& settings) {
                             settings.durability == server::Durability::power);
   server::Snapshots snapshots(instance, settings.snapshot_dir, settings.snapshot_keep);
   server::Authenticator authenticator(instance, hasher);
+  server::WebhookDelivery webhooks(
+      instance, clock,
+      {std::chrono::seconds(settings.webhook_timeout_seconds), settings.webhook_allow_insecure});
   server::Api api(
       instance, authenticator,
       [&slow_work](server::SlowWorkPool::Priority priority, server::SlowWorkPool::Work work,
                    std::function<bool()> abandoned) {
         return slow_work.try_post(priority, std::move(work), std::move(abandoned));
       },
-      &snapshots, server::ApiOptions{{}, settings.max_answer_mib << 20});
+      &snapshots, server::ApiOptions{{}, settings.max_answer_mib << 20, [&webhooks] {
+                                       webhooks.refresh_soon();
+                                     }});
   const bool https = tls.has_value();
   server::HttpServer http(api, std::move(listener), server::http_limits(settings), settings.threads,
                           std::chrono::microseconds(settings.busy_poll_microseconds),
@@ -162,13 +167,11 @@ int serve(const server::Settings& settings) {
   if (const auto error = retention.start()) {
     server::log::warn("trimming old events failed (they stay until it works): " + error.message());
   }
+  // Counted before the driver starts: it may expire the overdue ones at once.
+  server::log::info(std::to_string(instance.pending_timeouts()) + " offers counting down");
   server::TimeoutDriver timeouts(instance);
   timeouts.start();
-  server::WebhookDelivery webhooks(
-      instance, clock,
-      {std::chrono::seconds(settings.webhook_timeout_seconds), settings.webhook_allow_insecure});
   webhooks.start();
-  server::log::info(std::to_string(instance.pending_timeouts()) + " offers counting down");
   if (settings.snapshot_interval_seconds != 0) {
     snapshots.start_schedule(std::chrono::seconds(settings.snapshot_interval_seconds));
   }

@@ -262,6 +262,10 @@ void WebhookDelivery::start() {
   thread_ = std::thread([this] { io_.run(); });
 }
 
+void WebhookDelivery::refresh_soon() {
+  net::post(io_, [this] { refresh(); });  // re-arms the timer
+}
+
 void WebhookDelivery::refresh() {
   domain::ListRequest request{"awa_webhook"};
   auto listed = instance_.list(delivery_caller(), request);

@@ -22,8 +22,7 @@ namespace awa::server {
 struct WebhookOptions {
   std::chrono::seconds timeout{10};  // a POST not answered by then failed
   bool allow_insecure = false;       // HTTPS without checking the receiver's certificate
-  // How often the webhooks are read again (a change through the Table API) and the progress
-  // written.
+  // How often the webhooks are read again (besides refresh_soon()) and the progress written.
   std::chrono::milliseconds refresh{1000};
 };
 
@@ -35,6 +34,8 @@ public:
   WebhookDelivery& operator=(const WebhookDelivery&) = delete;
 
   void start();
+  // A webhook was made, changed or deleted: read them again now, not at the next refresh.
+  void refresh_soon();
   // Ends delivery (a POST in flight is dropped: it goes again after a restart) and writes how
   // far each webhook got, waiting until that is durable.
   void stop();
