@@ -69,7 +69,9 @@ Api::Api(domain::Instance& instance, Authenticator& authenticator, Offload offlo
       max_answer_bytes_(options.max_answer_bytes),
       webhooks_changed_(std::move(options.webhooks_changed)),
       login_limiter_(options.login),
-      refused_sign_ins_(1.0, 10) {}
+      refused_sign_ins_(1.0, 10),
+      rendered_events_(options.rendered_events != nullptr ? *options.rendered_events
+                                                          : own_rendered_events_) {}
 
 Api::~Api() {
   // Before the members the waits' wakes use: once this returns, none is being called.

@@ -29,6 +29,8 @@ namespace awa::server {
 struct ApiOptions {
   LoginLimits login = {};
   std::size_t max_answer_bytes = 16u << 20;  // a larger list is refused with 400
+  // Events rendered for the streams, shared with the webhooks; null: the API's own.
+  RenderedEvents* rendered_events = nullptr;
   // Called once a webhook was made, changed or deleted through the Table API.
   std::function<void()> webhooks_changed = [] {};
 };
@@ -186,6 +188,8 @@ private:
   std::atomic<bool> writes_failing_{false};
   std::atomic<bool> stopping_{false};
   EventStreamCounters event_streams_;
+  RenderedEvents own_rendered_events_;
+  RenderedEvents& rendered_events_;
   DelayedCalls delayed_;  // last: its thread stops first
 };
 

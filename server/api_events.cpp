@@ -71,7 +71,7 @@ void Api::event_stream(Call& call) {
       [this](SlowWorkPool::Work work) {
         return offload_(SlowWorkPool::Priority::low, std::move(work), nullptr);
       },
-      call.caller, query, event_streams_);
+      call.caller, query, event_streams_, rendered_events_);
   call.respond(std::move(upgrade));
 }
 

@@ -1,10 +1,6 @@
 #include "server/event_stream.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <string>
-
-#include "server/cloud_event.hpp"
 
 namespace awa::server {
 namespace {
@@ -15,13 +11,15 @@ constexpr std::size_t kEventsPerRead = 256;
 }  // namespace
 
 EventStream::EventStream(domain::Instance& instance, Offload offload, domain::Caller caller,
-                         const domain::EventQuery& query, EventStreamCounters& counters)
+                         const domain::EventQuery& query, EventStreamCounters& counters,
+                         RenderedEvents& rendered)
     : instance_(instance),
       offload_(std::move(offload)),
       caller_(std::move(caller)),
       query_(query),
       start_(query.after),
-      counters_(counters) {
+      counters_(counters),
+      rendered_(rendered) {
   query_.limit = kEventsPerRead;
   counters_.open.fetch_add(1, std::memory_order_relaxed);
 }
@@ -74,9 +72,9 @@ StreamBatch EventStream::batch_of(domain::Outcome<domain::EventPage> page, std::
       query_.after = batch.messages.back().position;
       return batch;
     }
-    auto text = boost::json::serialize(cloud_event(*event));
-    bytes += text.size();
-    batch.messages.push_back({std::move(text), event->seq});
+    const auto text = rendered_.text(*event);
+    bytes += text->size();
+    batch.messages.push_back({*text, event->seq});
   }
   query_.after = page->next;
   batch.live = query_.after >= instance_.event_tail().last();

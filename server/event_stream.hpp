@@ -9,6 +9,7 @@
 
 #include "domain/instance.hpp"
 #include "server/message_stream.hpp"
+#include "server/rendered_events.hpp"
 #include "server/slow_work_pool.hpp"
 
 namespace awa::server {
@@ -31,7 +32,8 @@ public:
   // `query`: after and types (its limit is the stream's own). The caller was checked
   // (Instance::event_reader).
   EventStream(domain::Instance& instance, Offload offload, domain::Caller caller,
-              const domain::EventQuery& query, EventStreamCounters& counters);
+              const domain::EventQuery& query, EventStreamCounters& counters,
+              RenderedEvents& rendered);
   ~EventStream() override;
 
   std::uint64_t start() const override { return start_; }
@@ -48,6 +50,7 @@ private:
   domain::EventQuery query_;  // after: where the next read starts
   const std::uint64_t start_;
   EventStreamCounters& counters_;
+  RenderedEvents& rendered_;
   std::atomic<bool> ended_{false};
 };
 

@@ -125,18 +125,21 @@ int serve(const server::Settings& settings) {
                             settings.durability == server::Durability::power);
   server::Snapshots snapshots(instance, settings.snapshot_dir, settings.snapshot_keep);
   server::Authenticator authenticator(instance, hasher);
+  server::RenderedEvents rendered_events;  // for the streams and the webhooks alike
   server::WebhookDelivery webhooks(
       instance, clock,
-      {std::chrono::seconds(settings.webhook_timeout_seconds), settings.webhook_allow_insecure});
+      {std::chrono::seconds(settings.webhook_timeout_seconds), settings.webhook_allow_insecure},
+      rendered_events);
   server::Api api(
       instance, authenticator,
       [&slow_work](server::SlowWorkPool::Priority priority, server::SlowWorkPool::Work work,
                    std::function<bool()> abandoned) {
         return slow_work.try_post(priority, std::move(work), std::move(abandoned));
       },
-      &snapshots, server::ApiOptions{{}, settings.max_answer_mib << 20, [&webhooks] {
-                                       webhooks.refresh_soon();
-                                     }});
+      &snapshots,
+      server::ApiOptions{{}, settings.max_answer_mib << 20, &rendered_events, [&webhooks] {
+                           webhooks.refresh_soon();
+                         }});
   const bool https = tls.has_value();
   server::HttpServer http(api, std::move(listener), server::http_limits(settings), settings.threads,
                           std::chrono::microseconds(settings.busy_poll_microseconds),

@@ -2,8 +2,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -13,7 +11,6 @@
 #include "domain/event_type.hpp"
 #include "domain/field_value.hpp"
 #include "domain/time_format.hpp"
-#include "server/cloud_event.hpp"
 #include "server/log.hpp"
 #include "server/webhook_connection.hpp"
 #include "server/webhook_signature.hpp"
@@ -21,7 +18,6 @@
 namespace awa::server {
 namespace net = boost::asio;
 namespace http = boost::beast::http;
-namespace bj = boost::json;
 namespace wf = domain::webhook_field;
 
 namespace {
@@ -76,11 +72,12 @@ struct WebhookConfig {
 class WebhookDelivery::Target : public std::enable_shared_from_this<Target> {
 public:
   Target(net::io_context& io, net::ssl::context& tls, domain::Instance& instance,
-         const domain::Clock& clock, std::chrono::seconds timeout, domain::SysId id,
-         std::uint64_t delivered)
+         const domain::Clock& clock, RenderedEvents& rendered, std::chrono::seconds timeout,
+         domain::SysId id, std::uint64_t delivered)
       : io_(io),
         instance_(instance),
         clock_(clock),
+        rendered_(rendered),
         id_(id),
         connection_(io.get_executor(), tls, timeout),
         retry_(io),
@@ -164,11 +161,14 @@ private:
     std::string body;
     const bool batch = config_.max_batch > 1;
     if (batch) {
-      bj::array events;
-      for (const auto& event : page.events) events.emplace_back(cloud_event(*event));
-      body = bj::serialize(events);
+      body = "[";
+      for (const auto& event : page.events) {
+        if (body.size() > 1) body += ',';
+        body += *rendered_.text(*event);
+      }
+      body += ']';
     } else {
-      body = bj::serialize(cloud_event(*page.events.front()));
+      body = *rendered_.text(*page.events.front());
     }
     const std::string id = std::to_string(page.events.front()->seq);
     const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
@@ -226,6 +226,7 @@ private:
   net::io_context& io_;
   domain::Instance& instance_;
   const domain::Clock& clock_;
+  RenderedEvents& rendered_;
   const domain::SysId id_;
   WebhookConfig config_;
   WebhookConnection connection_;
@@ -240,8 +241,12 @@ private:
 };
 
 WebhookDelivery::WebhookDelivery(domain::Instance& instance, const domain::Clock& clock,
-                                 WebhookOptions options)
-    : instance_(instance), clock_(clock), options_(options), tls_(net::ssl::context::tls_client) {
+                                 WebhookOptions options, RenderedEvents& rendered)
+    : instance_(instance),
+      clock_(clock),
+      options_(options),
+      rendered_(rendered),
+      tls_(net::ssl::context::tls_client) {
   tls_.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                    net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                    net::ssl::context::no_tlsv1_1);
@@ -277,7 +282,7 @@ void WebhookDelivery::refresh() {
       std::shared_ptr<Target> target;
       if (found == targets_.end()) {
         target = std::make_shared<Target>(
-            io_, tls_, instance_, clock_, options_.timeout, record.id,
+            io_, tls_, instance_, clock_, rendered_, options_.timeout, record.id,
             static_cast<std::uint64_t>(
                 domain::parse_integer(record[wf::delivered_seq]).value_or(0)));
       } else {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "domain/instance.hpp"
+#include "server/rendered_events.hpp"
 
 namespace awa::server {
 
@@ -28,7 +29,8 @@ struct WebhookOptions {
 
 class WebhookDelivery {
 public:
-  WebhookDelivery(domain::Instance& instance, const domain::Clock& clock, WebhookOptions options);
+  WebhookDelivery(domain::Instance& instance, const domain::Clock& clock, WebhookOptions options,
+                  RenderedEvents& rendered);
   ~WebhookDelivery();
   WebhookDelivery(const WebhookDelivery&) = delete;
   WebhookDelivery& operator=(const WebhookDelivery&) = delete;
@@ -50,6 +52,7 @@ private:
   domain::Instance& instance_;
   const domain::Clock& clock_;
   const WebhookOptions options_;
+  RenderedEvents& rendered_;
   boost::asio::io_context io_{1};
   boost::asio::ssl::context tls_;
   boost::asio::steady_timer refresh_timer_{io_};
