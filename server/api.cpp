@@ -475,7 +475,7 @@ void Api::update_record(Call& call) {
 void Api::delete_record(Call& call) {
   auto result = instance_.remove(call.caller, call.route.path[1], call.route.path[2]);
   if (result.outcome && call.route.path[1] == "awa_webhook") webhooks_changed_();
-  HttpResponse response = result.outcome ? HttpResponse{204, {}, {}, {}}
+  HttpResponse response = result.outcome ? HttpResponse{204, {}, {}, {}, {}}
                                          : failure_response(result.outcome.failure(), call.out);
   answer_when_durable(call, result.ticket, std::move(response), storage_error);
 }

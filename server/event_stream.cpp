@@ -15,7 +15,7 @@ EventStream::EventStream(domain::Instance& instance, Offload offload, domain::Ca
                          RenderedEvents& rendered)
     : instance_(instance),
       offload_(std::move(offload)),
-      caller_(std::move(caller)),
+      caller_(caller),
       query_(query),
       start_(query.after),
       counters_(counters),

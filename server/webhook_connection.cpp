@@ -36,7 +36,7 @@ std::optional<WebhookUrl> WebhookUrl::parse(std::string_view text) {
   return out;
 }
 
-WebhookConnection::WebhookConnection(net::any_io_executor executor, net::ssl::context& tls,
+WebhookConnection::WebhookConnection(const net::any_io_executor& executor, net::ssl::context& tls,
                                      std::chrono::seconds timeout)
     : executor_(executor), tls_(tls), timeout_(timeout), resolver_(executor) {}
 
@@ -48,7 +48,7 @@ void WebhookConnection::post(const WebhookUrl& url, http::request<http::string_b
   request_.target(url.target);
   request_.keep_alive(true);
   request_.prepare_payload();
-  if (connected_to_ && *connected_to_ == url) return exchange(std::move(done), true);
+  if (connected_to_ && *connected_to_ == url) return exchange(done, true);
   close();
   connect(std::move(done));
 }
@@ -88,7 +88,7 @@ void WebhookConnection::connect(Done done) {
           if (ec) return fail(done, "cannot connect to " + url_.host + ": " + ec.message());
           if (!url_.tls) {
             connected_to_ = url_;
-            return exchange(std::move(done), false);
+            return exchange(done, false);
           }
           // SNI, and the certificate checked against the URL's host.
           if (SSL_set_tlsext_host_name(secure_->native_handle(), url_.host.c_str()) != 1) {
@@ -99,7 +99,7 @@ void WebhookConnection::connect(Done done) {
                                    [this, done = std::move(done)](beast::error_code ec) mutable {
                                      if (ec) return fail(done, "TLS: " + ec.message());
                                      connected_to_ = url_;
-                                     exchange(std::move(done), false);
+                                     exchange(done, false);
                                    });
         });
       });
@@ -111,7 +111,7 @@ static bool closed_while_idle(const beast::error_code& ec) {
          ec == net::error::connection_reset || ec == net::error::broken_pipe;
 }
 
-void WebhookConnection::exchange(Done done, bool reused) {
+void WebhookConnection::exchange(const Done& done, bool reused) {
   const auto on_read = [this, done, reused](beast::error_code ec, std::size_t) {
     if (ec == net::error::timed_out || ec == beast::error::timeout) {
       return fail(done, "no answer within " + std::to_string(timeout_.count()) + " s");

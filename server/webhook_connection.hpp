@@ -40,7 +40,7 @@ public:
   };
   using Done = std::function<void(Result)>;
 
-  WebhookConnection(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls,
+  WebhookConnection(const boost::asio::any_io_executor& executor, boost::asio::ssl::context& tls,
                     std::chrono::seconds timeout);
   // Sends `request` to `url` (connecting first when not connected to it), calls `done` with the
   // answer's status, on the executor.
@@ -51,7 +51,7 @@ public:
 private:
   void connect(Done done);
   // `reused`: on a connection that served before, which the receiver may have closed since.
-  void exchange(Done done, bool reused);
+  void exchange(const Done& done, bool reused);
   void fail(const Done& done, std::string why);
 
   boost::asio::any_io_executor executor_;

@@ -185,7 +185,7 @@ private:
     sending_ = true;
     connection_.post(
         *config_.url, std::move(request),
-        [self = shared_from_this(), next = page.next](WebhookConnection::Result r) {
+        [self = shared_from_this(), next = page.next](const WebhookConnection::Result& r) {
           self->sending_ = false;
           if (self->stopped_) return;
           if (r.status >= 200 && r.status < 300) return self->delivered(next);
@@ -302,7 +302,7 @@ void WebhookDelivery::refresh() {
   });
 }
 
-void WebhookDelivery::note_progress(std::function<void()> done) {
+void WebhookDelivery::note_progress(const std::function<void()>& done) {
   auto pending = std::make_shared<std::atomic<std::size_t>>(1);
   auto one_done = [pending, done](std::error_code) {
     if (pending->fetch_sub(1) == 1) done();

@@ -47,7 +47,7 @@ public:
 private:
   void refresh();
   // Writes the progress of those whose changed; `done` once durable.
-  void note_progress(std::function<void()> done);
+  void note_progress(const std::function<void()>& done);
 
   domain::Instance& instance_;
   const domain::Clock& clock_;

@@ -231,7 +231,7 @@ private:
 };
 
 template <class Stream>
-void launch(Stream&& stream, const HttpRequest& handshake, Worker& worker, const HttpLimits& limits,
+void launch(Stream stream, const HttpRequest& handshake, Worker& worker, const HttpLimits& limits,
             SessionRegistry& registry, std::shared_ptr<MessageStream> messages) {
   auto session = std::make_shared<WebSocketSession<Stream>>(std::move(stream), worker, limits,
                                                             registry, std::move(messages));
