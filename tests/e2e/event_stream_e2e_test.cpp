@@ -6,39 +6,24 @@
 #include <future>
 #include <set>
 
-#include "domain/presence_states.hpp"
-#include "tests/e2e/e2e_fixture.hpp"
+#include "tests/e2e/presence_switching_server.hpp"
 #include "tests/e2e/websocket_client.hpp"
 
 using namespace awa::testing;
 namespace bj = boost::json;
-namespace ps = awa::domain::presence_states;
 
 namespace {
 
 const std::string kStream = "/api/now/awa-server/events/stream";
 
-struct StreamServer : DemoServer {
-  explicit StreamServer(std::vector<std::string> extra = {}) : DemoServer(std::move(extra)) {}
+struct StreamServer : PresenceSwitchingServer {
+  explicit StreamServer(std::vector<std::string> extra = {})
+      : PresenceSwitchingServer(std::move(extra)) {}
 
-  // One event each: bob goes Away, then Available, in turn.
-  void switch_presence(int times) {
-    HttpClient client = this->client();
-    for (int i = 0; i < times; ++i) {
-      const auto reply = client.request(
-          "PUT", "/api/now/awa/agents/" + demo::bob,
-          R"({"presence": {"sys_id": ")" + std::string(away_ ? ps::available : ps::away) + R"("}})",
-          {{"Authorization", integration()}, {"Content-Type", "application/json"}});
-      BOOST_REQUIRE_MESSAGE(reply.status == 200u, reply.body);
-      away_ = !away_;
-    }
-  }
   WebSocketClient stream(const std::string& query = "", int receive_buffer = 0,
                          const std::string& auth = integration()) const {
     return {server->port(), kStream + query, auth, receive_buffer};
   }
-
-  bool away_ = false;
 };
 
 // The event number of a stream's message (its CloudEvents id).

@@ -11,12 +11,10 @@
 #include <fstream>
 #include <thread>
 
-#include "domain/presence_states.hpp"
-#include "tests/e2e/e2e_fixture.hpp"
+#include "tests/e2e/presence_switching_server.hpp"
 
 using namespace awa::testing;
 namespace bj = boost::json;
-namespace ps = awa::domain::presence_states;
 
 namespace {
 
@@ -95,21 +93,7 @@ std::vector<std::int64_t> accepted_ids(const std::vector<bj::object>& requests) 
   return ids;
 }
 
-struct WebhookServer : DemoServer {
-  WebhookServer() : DemoServer() {}
-
-  // One event each: bob goes Away, then Available, in turn.
-  void switch_presence(int times) {
-    HttpClient client = this->client();
-    for (int i = 0; i < times; ++i) {
-      const auto reply = client.request(
-          "PUT", "/api/now/awa/agents/" + demo::bob,
-          R"({"presence": {"sys_id": ")" + std::string(away_ ? ps::available : ps::away) + R"("}})",
-          {{"Authorization", integration()}, {"Content-Type", "application/json"}});
-      BOOST_REQUIRE_MESSAGE(reply.status == 200u, reply.body);
-      away_ = !away_;
-    }
-  }
+struct WebhookServer : PresenceSwitchingServer {
   std::string create_webhook(const std::string& url, int max_batch) {
     HttpClient client = this->client();
     const auto reply = client.post("/api/now/table/awa_webhook",
@@ -134,8 +118,6 @@ struct WebhookServer : DemoServer {
     }
     return false;
   }
-
-  bool away_ = false;
 };
 
 }  // namespace
